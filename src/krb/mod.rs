@@ -1,0 +1,17 @@
+//! Pure Kerberos: values and bytes in, values out.
+//!
+//! Nothing in this module touches files, sockets, the environment, the clock or a
+//! random number generator; callers pass time and randomness in. That keeps every
+//! codec fuzzable from a byte slice and every derivation testable against vectors.
+
+pub mod crypto;
+pub mod enctype;
+pub mod keytab;
+pub mod principal;
+pub mod salt;
+pub mod secret;
+pub mod string_to_key;
+
+pub use enctype::Enctype;
+pub use principal::{NameType, Principal};
+pub use secret::{Key, Password};
