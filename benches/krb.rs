@@ -1,1 +1,90 @@
-fn main(){}
+//! Speed of the pure Kerberos core. `benches/mit-compare.sh` runs these next to the
+//! same operations done by MIT krb5 tools on the same machine and prints the ratios
+//! recorded in the README.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use spnkt::krb::crypto::{decrypt, encrypt};
+use spnkt::krb::keytab::{self, Keytab, KeytabEntry, KeytabVersion};
+use spnkt::krb::string_to_key::{DEFAULT_AES_ITERATIONS, string_to_key};
+use spnkt::krb::{Enctype, Key, Password, Principal};
+
+const SALT: &[u8] = b"EXAMPLE.TESTHTTPapp1.example.test";
+
+fn bench_string_to_key(c: &mut Criterion) {
+    let password = Password::from("Pässwörd-for-benchmarks-0123456789");
+    let mut group = c.benchmark_group("string_to_key");
+    for (name, enctype) in [
+        ("aes256", Enctype::AES256_CTS_HMAC_SHA1_96),
+        ("aes128", Enctype::AES128_CTS_HMAC_SHA1_96),
+        ("rc4", Enctype::RC4_HMAC),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                string_to_key(enctype, black_box(&password), SALT, DEFAULT_AES_ITERATIONS).unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+/// A keytab with `n` entries: principals differ, as in a shared multi-service keytab.
+fn big_keytab(n: usize) -> Vec<u8> {
+    let entries = (0..n)
+        .map(|i| KeytabEntry {
+            principal: Principal::parse(&format!("HTTP/app{i}.example.test@EXAMPLE.TEST")).unwrap(),
+            timestamp: 1_700_000_000,
+            kvno: (i % 300) as u32,
+            key: Key::new(Enctype::AES256_CTS_HMAC_SHA1_96, vec![(i % 251) as u8; 32]),
+        })
+        .collect();
+    keytab::write(&Keytab {
+        version: KeytabVersion::V2,
+        entries,
+    })
+    .to_vec()
+}
+
+fn bench_keytab_parse(c: &mut Criterion) {
+    let bytes = big_keytab(10_000);
+    let mut group = c.benchmark_group("keytab");
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("parse_10000_entries", |b| {
+        b.iter(|| keytab::parse(black_box(&bytes)).unwrap())
+    });
+    group.finish();
+}
+
+/// Decrypting an EncTicketPart-sized blob (about 1.2 KB with a PAC), key usage 2.
+fn bench_ticket_decrypt(c: &mut Criterion) {
+    let plaintext = vec![0x5a; 1200];
+    let mut group = c.benchmark_group("ticket_decrypt");
+    group.throughput(Throughput::Elements(1));
+    for (name, key) in [
+        (
+            "aes256",
+            Key::new(Enctype::AES256_CTS_HMAC_SHA1_96, vec![7; 32]),
+        ),
+        (
+            "aes128",
+            Key::new(Enctype::AES128_CTS_HMAC_SHA1_96, vec![7; 16]),
+        ),
+        ("rc4", Key::new(Enctype::RC4_HMAC, vec![7; 16])),
+    ] {
+        let confounder = vec![9; spnkt::krb::crypto::confounder_len(key.enctype()).unwrap()];
+        let ciphertext = encrypt(&key, 2, &confounder, &plaintext).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| decrypt(&key, 2, black_box(&ciphertext)).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_string_to_key,
+    bench_keytab_parse,
+    bench_ticket_decrypt
+);
+criterion_main!(benches);

@@ -1,2 +1,14 @@
 #![forbid(unsafe_code)]
+//! spnkt: Active Directory SPNEGO service accounts and MIT keytabs.
+//!
+//! [`krb`] is pure Kerberos (no I/O). Everything else is the command-line edge:
+//! [`cli`] (clap definitions), [`commands`] (one module per subcommand), [`exit`]
+//! (errors to exit codes), [`secret_input`], [`atomic_file`] and [`timefmt`].
+
+pub mod atomic_file;
+pub mod cli;
+pub mod commands;
+pub mod exit;
 pub mod krb;
+pub mod secret_input;
+pub mod timefmt;

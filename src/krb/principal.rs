@@ -53,7 +53,9 @@ pub struct Principal {
 pub enum PrincipalError {
     #[error("the principal name is empty")]
     Empty,
-    #[error("principal `{input}` has no realm (expected name@REALM, e.g. HTTP/app1.example.com@EXAMPLE.COM)")]
+    #[error(
+        "principal `{input}` has no realm (expected name@REALM, e.g. HTTP/app1.example.com@EXAMPLE.COM)"
+    )]
     MissingRealm { input: String },
     #[error("principal `{input}` has an empty realm after `@`")]
     EmptyRealm { input: String },
@@ -65,14 +67,20 @@ pub enum PrincipalError {
 
 impl Principal {
     pub fn new(name_type: NameType, components: Vec<String>, realm: String) -> Principal {
-        Principal { name_type, components, realm }
+        Principal {
+            name_type,
+            components,
+            realm,
+        }
     }
 
     /// Parse `a/b@REALM`; the realm is required. The name type is KRB5_NT_PRINCIPAL,
     /// as MIT's parser and ktpass default to.
     pub fn parse(input: &str) -> Result<Principal, PrincipalError> {
         match Principal::parse_with_default_realm(input, None)? {
-            p if p.realm.is_empty() => Err(PrincipalError::MissingRealm { input: input.into() }),
+            p if p.realm.is_empty() => Err(PrincipalError::MissingRealm {
+                input: input.into(),
+            }),
             p => Ok(p),
         }
     }
@@ -92,7 +100,11 @@ impl Principal {
         while let Some(c) = chars.next() {
             let literal = match c {
                 '\\' => match chars.next() {
-                    None => return Err(PrincipalError::TrailingBackslash { input: input.into() }),
+                    None => {
+                        return Err(PrincipalError::TrailingBackslash {
+                            input: input.into(),
+                        });
+                    }
                     Some('n') => '\n',
                     Some('t') => '\t',
                     Some('b') => '\u{8}',
@@ -107,7 +119,11 @@ impl Principal {
                     realm = Some(String::new());
                     continue;
                 }
-                '@' => return Err(PrincipalError::ExtraAt { input: input.into() }),
+                '@' => {
+                    return Err(PrincipalError::ExtraAt {
+                        input: input.into(),
+                    });
+                }
                 other => other,
             };
             match realm.as_mut() {
@@ -116,11 +132,19 @@ impl Principal {
             }
         }
         let realm = match realm {
-            Some(r) if r.is_empty() => return Err(PrincipalError::EmptyRealm { input: input.into() }),
+            Some(r) if r.is_empty() => {
+                return Err(PrincipalError::EmptyRealm {
+                    input: input.into(),
+                });
+            }
             Some(r) => r,
             None => default_realm.unwrap_or_default().to_owned(),
         };
-        Ok(Principal { name_type: NameType::PRINCIPAL, components, realm })
+        Ok(Principal {
+            name_type: NameType::PRINCIPAL,
+            components,
+            realm,
+        })
     }
 
     /// The name without the realm, escaped (`HTTP/app1.example.com`).
@@ -201,17 +225,32 @@ mod tests {
 
     #[test]
     fn realm_rules() {
-        assert!(matches!(Principal::parse("HTTP/x"), Err(PrincipalError::MissingRealm { .. })));
-        assert!(matches!(Principal::parse("HTTP/x@"), Err(PrincipalError::EmptyRealm { .. })));
-        assert!(matches!(Principal::parse("a@B@C"), Err(PrincipalError::ExtraAt { .. })));
-        assert!(matches!(Principal::parse("a\\"), Err(PrincipalError::TrailingBackslash { .. })));
+        assert!(matches!(
+            Principal::parse("HTTP/x"),
+            Err(PrincipalError::MissingRealm { .. })
+        ));
+        assert!(matches!(
+            Principal::parse("HTTP/x@"),
+            Err(PrincipalError::EmptyRealm { .. })
+        ));
+        assert!(matches!(
+            Principal::parse("a@B@C"),
+            Err(PrincipalError::ExtraAt { .. })
+        ));
+        assert!(matches!(
+            Principal::parse("a\\"),
+            Err(PrincipalError::TrailingBackslash { .. })
+        ));
         assert!(matches!(Principal::parse(""), Err(PrincipalError::Empty)));
         let p = Principal::parse_with_default_realm("HTTP/x", Some("R")).unwrap();
         assert_eq!(p.realm, "R");
         // A slash in the realm is not an escape-worthy character there.
         assert_eq!(Principal::parse("a@R/S").unwrap().to_string(), "a@R/S");
         assert_eq!(
-            Principal::parse("a@example.test").unwrap().with_uppercase_realm().realm,
+            Principal::parse("a@example.test")
+                .unwrap()
+                .with_uppercase_realm()
+                .realm,
             "EXAMPLE.TEST"
         );
     }

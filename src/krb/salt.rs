@@ -23,11 +23,22 @@ pub fn mit_default_salt(principal: &Principal) -> String {
 /// - user without a UPN: REALM + sAMAccountName (case kept).
 ///
 /// `realm` is upper-cased, as AD realms are.
-pub fn ad_salt(realm: &str, sam_account_name: &str, upn: Option<&str>, is_computer: bool) -> String {
+pub fn ad_salt(
+    realm: &str,
+    sam_account_name: &str,
+    upn: Option<&str>,
+    is_computer: bool,
+) -> String {
     let realm = realm.to_uppercase();
     if is_computer {
-        let name = sam_account_name.strip_suffix('$').unwrap_or(sam_account_name);
-        return format!("{realm}host{}.{}", name.to_lowercase(), realm.to_lowercase());
+        let name = sam_account_name
+            .strip_suffix('$')
+            .unwrap_or(sam_account_name);
+        return format!(
+            "{realm}host{}.{}",
+            name.to_lowercase(),
+            realm.to_lowercase()
+        );
     }
     match upn.filter(|u| !u.is_empty()) {
         Some(upn) => {

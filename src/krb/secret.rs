@@ -51,7 +51,10 @@ impl Key {
     /// Wrap raw key bytes. Length is not checked here: keytabs can hold keys of
     /// enctypes spnkt does not know. The crypto functions check what they use.
     pub fn new(enctype: Enctype, bytes: Vec<u8>) -> Key {
-        Key { enctype, bytes: Zeroizing::new(bytes) }
+        Key {
+            enctype,
+            bytes: Zeroizing::new(bytes),
+        }
     }
 
     pub fn enctype(&self) -> Enctype {
@@ -74,7 +77,12 @@ impl Key {
 
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Key({}, {} bytes, <redacted>)", self.enctype, self.bytes.len())
+        write!(
+            f,
+            "Key({}, {} bytes, <redacted>)",
+            self.enctype,
+            self.bytes.len()
+        )
     }
 }
 

@@ -1,0 +1,444 @@
+//! Command-line definitions (clap derive): the single source for `--help`, the man
+//! pages and the shell completions (`spnkt generate ...`).
+//!
+//! Every subcommand's examples live here, in [`EXAMPLES`], next to its arguments.
+//! `--help` shows them (via `after_long_help`) and the man pages render them as an
+//! EXAMPLES section, so the two never disagree.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// One worked example: what it does and the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    pub description: &'static str,
+    pub command: &'static str,
+}
+
+/// Examples per command, keyed by the command path (`spnkt keytab create`).
+pub const EXAMPLES: &[(&str, &[Example])] = &[
+    (
+        "spnkt",
+        &[
+            Example {
+                description: "Write a keytab for a web server's SPN from a password file",
+                command: "spnkt keytab create --principal HTTP/app1.example.com@EXAMPLE.COM \\\n    --salt EXAMPLE.COMHTTPapp1.example.com --kvno 2 --password-file pw.txt --out app1.keytab",
+            },
+            Example {
+                description: "List a keytab's entries",
+                command: "spnkt keytab list app1.keytab",
+            },
+        ],
+    ),
+    (
+        "spnkt keytab",
+        &[
+            Example {
+                description: "List the keytab named by KRB5_KTNAME",
+                command: "spnkt keytab list",
+            },
+            Example {
+                description: "Combine two keytabs into one",
+                command: "spnkt keytab merge all.keytab app1.keytab app2.keytab",
+            },
+        ],
+    ),
+    (
+        "spnkt keytab create",
+        &[
+            Example {
+                description: "AD user account with UPN HTTP/app1.example.com@EXAMPLE.COM, password piped in",
+                command: "printf '%s\\n' \"$PW\" | spnkt keytab create \\\n    --principal HTTP/app1.example.com@EXAMPLE.COM \\\n    --salt EXAMPLE.COMHTTPapp1.example.com --kvno 2 --password-stdin --out app1.keytab",
+            },
+            Example {
+                description: "Password from an environment variable, AES and RC4 keys, added to an existing keytab",
+                command: "spnkt keytab create --principal HTTP/app1.example.com@EXAMPLE.COM --kvno 3 \\\n    --enctypes aes256,aes128,rc4 --password-env APP1_PW --out app1.keytab --append",
+            },
+            Example {
+                description: "Reproducible keytab (fixed timestamps)",
+                command: "SOURCE_DATE_EPOCH=0 spnkt keytab create --principal HTTP/app1.example.com@EXAMPLE.COM \\\n    --password-file pw.txt --out app1.keytab --force",
+            },
+        ],
+    ),
+    (
+        "spnkt keytab list",
+        &[
+            Example {
+                description: "List entries with timestamps and enctypes",
+                command: "spnkt keytab list app1.keytab",
+            },
+            Example {
+                description: "Machine-readable listing including the key bytes",
+                command: "spnkt --json keytab list --keys app1.keytab",
+            },
+            Example {
+                description: "List the keytab named by KRB5_KTNAME",
+                command: "KRB5_KTNAME=FILE:/etc/krb5.keytab spnkt keytab list",
+            },
+        ],
+    ),
+    (
+        "spnkt keytab merge",
+        &[Example {
+            description: "Merge two keytabs into all.keytab (existing entries in all.keytab are kept)",
+            command: "spnkt keytab merge all.keytab app1.keytab app2.keytab",
+        }],
+    ),
+    (
+        "spnkt keytab remove",
+        &[
+            Example {
+                description: "Remove the kvno 2 keys of a principal",
+                command: "spnkt keytab remove app1.keytab --principal HTTP/app1.example.com@EXAMPLE.COM --kvno 2",
+            },
+            Example {
+                description: "After a password rotation, keep only the newest kvno of every principal",
+                command: "spnkt keytab remove app1.keytab --old-kvnos",
+            },
+        ],
+    ),
+];
+
+/// The examples for a command path such as `spnkt keytab create`.
+pub fn examples_for(path: &str) -> &'static [Example] {
+    EXAMPLES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(&[], |(_, e)| e)
+}
+
+/// `--help` text for a command's examples.
+fn examples_help(path: &str) -> String {
+    let mut out = String::from("Examples:\n");
+    for e in examples_for(path) {
+        out.push_str(&format!("  # {}\n", e.description));
+        for line in e.command.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
+        out.push('\n');
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Documented exit codes (also rendered as EXIT STATUS in the man pages).
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "success"),
+    (
+        1,
+        "failure: a file could not be read or written, a keytab is malformed, a key could not be derived, nothing matched",
+    ),
+    (
+        2,
+        "usage error: unknown option, bad principal, bad encryption type name, bad kvno, missing password source",
+    ),
+    (4, "verification failed (reserved for `spnkt verify`)"),
+];
+
+/// Environment variables spnkt reads (rendered as ENVIRONMENT in the man pages).
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "KRB5_KTNAME",
+        "Default keytab for `spnkt keytab list` when no FILE is given. A `FILE:` or `WRFILE:` prefix is accepted; other keytab types (MEMORY:, KEYRING:, ...) are not.",
+    ),
+    (
+        "SOURCE_DATE_EPOCH",
+        "When set (seconds since 1970-01-01 UTC), used as the timestamp of the keytab entries written instead of the current time, for reproducible keytabs.",
+    ),
+    ("NO_COLOR", "Disables colours in help and error output."),
+];
+
+/// Files (rendered as FILES in the man pages).
+pub const FILES: &[(&str, &str)] = &[(
+    ".NAME.spnkt-tmp-*",
+    "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error.",
+)];
+
+fn root_after_help() -> String {
+    let mut out = examples_help("spnkt");
+    out.push_str("\n\nExit status:\n");
+    for (code, what) in EXIT_CODES {
+        out.push_str(&format!("  {code}  {what}\n"));
+    }
+    out.push_str("\nEnvironment:\n");
+    for (name, what) in ENVIRONMENT {
+        out.push_str(&format!("  {name}\n      {what}\n"));
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// spnkt: Active Directory SPNEGO service accounts and MIT keytabs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "spnkt",
+    version,
+    about = "Create MIT keytabs for Active Directory SPNEGO (Kerberos web SSO): a ktpass/setspn replacement",
+    long_about = "Create MIT keytabs for Active Directory SPNEGO (Kerberos single sign-on for web servers): a replacement for ktpass.exe and setspn.exe that runs on Linux, macOS and Windows.\n\nSecrets never go on the command line: passwords come from a file, standard input, an environment variable or a prompt.",
+    arg_required_else_help = true,
+    disable_help_subcommand = true,
+    after_long_help = root_after_help(),
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every subcommand accepts.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Print the result as one JSON object on standard output (errors too, as {"error": {...}})
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub json: bool,
+
+    /// Do not print notes and warnings on standard error (they stay in --json output)
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list, merge and edit keytab files (offline, no directory access)
+    Keytab(KeytabArgs),
+
+    /// Generate man pages or shell completions
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    arg_required_else_help = true,
+    disable_help_subcommand = true,
+    after_long_help = examples_help("spnkt keytab"),
+)]
+pub struct KeytabArgs {
+    #[command(subcommand)]
+    pub command: KeytabCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeytabCommand {
+    /// Derive keys from a password and write them to a keytab (ktpass without -mapuser)
+    #[command(
+        long_about = "Derive keys from a password and write them to a keytab, like ktpass without -mapuser. Nothing is changed in the directory: the account must already have this password, and --salt and --kvno must match it.",
+        after_long_help = examples_help("spnkt keytab create"),
+    )]
+    Create(KeytabCreateArgs),
+
+    /// List a keytab's entries (like `klist -kte`)
+    #[command(after_long_help = examples_help("spnkt keytab list"))]
+    List(KeytabListArgs),
+
+    /// Merge keytabs into one (like ktutil rkt/wkt)
+    #[command(
+        long_about = "Merge keytabs into OUT. If OUT exists its entries are kept first; entries identical to one already present are skipped. Two entries with the same principal, kvno and enctype but different keys are an error and nothing is written.",
+        after_long_help = examples_help("spnkt keytab merge"),
+    )]
+    Merge(KeytabMergeArgs),
+
+    /// Remove entries from a keytab
+    #[command(
+        long_about = "Remove entries from a keytab: those of --principal (exact, case-sensitive match), optionally only one --kvno and/or --enctype; or with --old-kvnos every entry older than its principal's highest kvno.",
+        after_long_help = examples_help("spnkt keytab remove"),
+    )]
+    Remove(KeytabRemoveArgs),
+}
+
+/// How the principal's name type is recorded in the keytab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrincipalType {
+    /// KRB5_NT_PRINCIPAL (1), as ktpass and MIT tools write by default
+    Principal,
+    /// KRB5_NT_SRV_INST (2)
+    SrvInst,
+    /// KRB5_NT_SRV_HST (3)
+    SrvHst,
+}
+
+/// Where a password comes from. At most one; with none, spnkt prompts when standard
+/// input is a terminal. There is deliberately no flag taking the password itself.
+#[derive(Debug, Clone, Default, Args)]
+#[group(id = "password_source", multiple = false)]
+pub struct PasswordArgs {
+    /// Read the password from FILE (all of it, minus one trailing newline)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+
+    /// Read the password from environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeytabCreateArgs {
+    /// Principal to write, with realm: HTTP/host.example.com@EXAMPLE.COM
+    #[arg(long, short = 'p', value_name = "PRINCIPAL")]
+    pub principal: String,
+
+    /// AES salt [default: MIT's, the realm followed by the name components]
+    #[arg(long, value_name = "SALT")]
+    pub salt: Option<String>,
+
+    /// Key version number: the account's msDS-KeyVersionNumber [default: 1]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_kvno)]
+    pub kvno: Option<u32>,
+
+    /// Encryption types, comma-separated: aes256, aes128, rc4 (or MIT names)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "aes256,aes128"
+    )]
+    pub enctypes: Vec<String>,
+
+    /// PBKDF2 iterations for AES keys (AD always uses 4096)
+    #[arg(long, value_name = "N", default_value_t = crate::krb::string_to_key::DEFAULT_AES_ITERATIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub iterations: u32,
+
+    /// Name type recorded in the keytab
+    #[arg(long, value_enum, value_name = "TYPE", default_value = "principal")]
+    pub ptype: PrincipalType,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    /// Keytab file to write
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Add to an existing keytab, replacing entries with the same principal, kvno and enctype
+    #[arg(long, conflicts_with = "force")]
+    pub append: bool,
+
+    /// Overwrite an existing keytab
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// clap value parser for key version numbers: 0..=4294967295.
+pub fn parse_kvno(s: &str) -> Result<u32, String> {
+    s.parse::<u32>().map_err(|_| {
+        "must be a whole number from 0 to 4294967295 (the account's msDS-KeyVersionNumber)"
+            .to_owned()
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct KeytabListArgs {
+    /// Keytab to list [default: $KRB5_KTNAME]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Also print the key bytes in hex (secret!)
+    #[arg(long)]
+    pub keys: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct KeytabMergeArgs {
+    /// Keytab to write (its entries are kept if it exists)
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// Keytabs to read
+    #[arg(value_name = "IN", required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeytabRemoveArgs {
+    /// Keytab to edit
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Remove this principal's entries (exact match: keytab names are case-sensitive)
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "PRINCIPAL",
+        required_unless_present = "old_kvnos"
+    )]
+    pub principal: Option<String>,
+
+    /// Only entries with this key version number
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_kvno, conflicts_with = "old_kvnos")]
+    pub kvno: Option<u32>,
+
+    /// Only entries of this encryption type (name or number)
+    #[arg(long, value_name = "ENCTYPE")]
+    pub enctype: Option<String>,
+
+    /// Remove every entry whose kvno is lower than the highest kvno of its principal
+    #[arg(long)]
+    pub old_kvnos: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true, disable_help_subcommand = true)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub command: GenerateCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write man pages (spnkt.1, spnkt-keytab.1, ...) into DIR
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Print a completion script for SHELL (or write it into --dir)
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+        /// Write the script into DIR under its conventional name instead of printing it
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_visible_command_has_examples() {
+        fn walk(cmd: &clap::Command, path: String) {
+            if cmd.is_hide_set() {
+                return;
+            }
+            assert!(!examples_for(&path).is_empty(), "no examples for {path}");
+            for sub in cmd.get_subcommands() {
+                walk(sub, format!("{path} {}", sub.get_name()));
+            }
+        }
+        walk(&Cli::command(), "spnkt".into());
+    }
+
+    #[test]
+    fn kvno_range() {
+        assert_eq!(parse_kvno("0"), Ok(0));
+        assert_eq!(parse_kvno("4294967295"), Ok(u32::MAX));
+        assert!(parse_kvno("4294967296").is_err());
+        assert!(parse_kvno("-1").is_err());
+        assert!(parse_kvno("two").is_err());
+    }
+}

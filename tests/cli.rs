@@ -1,0 +1,445 @@
+//! CLI tests: trycmd snapshots in tests/cmd/ (refresh with `TRYCMD=overwrite cargo
+//! test --test cli`, then review the diff) and assertions about files written.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+#[test]
+fn cli_snapshots() {
+    trycmd::TestCases::new().case("tests/cmd/*.toml");
+}
+
+fn spnkt(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spnkt"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KRB5_KTNAME")
+        .env("SOURCE_DATE_EPOCH", "1795446213")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run spnkt");
+    // The child may exit before reading (an early error): ignore a broken pipe.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Names in `dir`, sorted.
+fn ls(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+const P: &str = "HTTP/app1.example.com@EXAMPLE.COM";
+
+#[test]
+fn bad_input_writes_nothing() {
+    let cases: &[(&[&str], &str, i32)] = &[
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                "HTTP/app1.example.com",
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "pw\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--enctypes",
+                "aes256,nope",
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "pw\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--enctypes",
+                "des3",
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "pw\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--kvno",
+                "4294967296",
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "pw\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--kvno",
+                "-1",
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "pw\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "\n",
+            2,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--password-stdin",
+                "-o",
+                "x.kt",
+            ],
+            "",
+            2,
+        ),
+        (&["keytab", "create", "-p", P, "-o", "x.kt"], "", 2),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--password-file",
+                "missing",
+                "-o",
+                "x.kt",
+            ],
+            "",
+            1,
+        ),
+        (
+            &[
+                "keytab",
+                "create",
+                "-p",
+                P,
+                "--password-stdin",
+                "-o",
+                "no-dir/x.kt",
+            ],
+            "pw\n",
+            1,
+        ),
+    ];
+    for (args, stdin, code) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = spnkt(dir.path(), args, stdin);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("error: "), "{args:?}: {stderr}");
+        assert!(
+            ls(dir.path()).is_empty(),
+            "{args:?} left {:?}",
+            ls(dir.path())
+        );
+    }
+}
+
+#[test]
+fn existing_keytab_is_untouched_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.kt"), b"precious").unwrap();
+    let out = spnkt(
+        dir.path(),
+        &[
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--password-stdin",
+            "-o",
+            "x.kt",
+        ],
+        "pw\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hint: use --append"));
+    assert_eq!(std::fs::read(dir.path().join("x.kt")).unwrap(), b"precious");
+    assert_eq!(ls(dir.path()), ["x.kt"]);
+    // --append to something that is not a keytab: error, file untouched.
+    let out = spnkt(
+        dir.path(),
+        &[
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--password-stdin",
+            "-o",
+            "x.kt",
+            "--append",
+        ],
+        "pw\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(dir.path().join("x.kt")).unwrap(), b"precious");
+    assert_eq!(ls(dir.path()), ["x.kt"]);
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn create_append_force_list_remove_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str], stdin: &str| {
+        let out = spnkt(d, args, stdin);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = |s: String| -> serde_json::Value { serde_json::from_str(&s).unwrap() };
+
+    run(
+        &[
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--kvno",
+            "2",
+            "--password-stdin",
+            "-o",
+            "a.kt",
+        ],
+        "pw one\n",
+    );
+    #[cfg(unix)]
+    assert_eq!(mode(&d.join("a.kt")), 0o600);
+    let list = json(run(&["--json", "keytab", "list", "a.kt"], ""));
+    let entries = list["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["enctype"], 18);
+    assert_eq!(entries[1]["enctype"], 17);
+    assert_eq!(entries[0]["timestamp_utc"], "2026-11-23T15:03:33Z");
+    assert!(entries[0].get("key").is_none(), "no keys unless --keys");
+    let keyed = json(run(&["--json", "keytab", "list", "--keys", "a.kt"], ""));
+    let aes256_v2 = keyed["entries"][0]["key"].as_str().unwrap().to_owned();
+    assert_eq!(aes256_v2.len(), 64);
+
+    // --append a new kvno: 4 entries; again with the same kvno: replaced, still 4.
+    let created = json(run(
+        &[
+            "--json",
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--kvno",
+            "3",
+            "--password-stdin",
+            "-o",
+            "a.kt",
+            "--append",
+        ],
+        "pw two\n",
+    ));
+    assert_eq!(created["total_entries"], 4);
+    assert_eq!(created["replaced"], 0);
+    assert!(
+        !created.to_string().contains(&aes256_v2),
+        "create --json must not print keys"
+    );
+    let created = json(run(
+        &[
+            "--json",
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--kvno",
+            "3",
+            "--password-stdin",
+            "-o",
+            "a.kt",
+            "--append",
+        ],
+        "pw three\n",
+    ));
+    assert_eq!(created["replaced"], 2);
+    assert_eq!(created["total_entries"], 4);
+    #[cfg(unix)]
+    assert_eq!(mode(&d.join("a.kt")), 0o600);
+
+    // Merge with itself: all duplicates.
+    let merged = json(run(
+        &["--json", "keytab", "merge", "b.kt", "a.kt", "a.kt"],
+        "",
+    ));
+    assert_eq!(merged["added"], 4);
+    assert_eq!(merged["duplicates"], 4);
+    #[cfg(unix)]
+    assert_eq!(mode(&d.join("b.kt")), 0o600);
+
+    // A different password for kvno 2 conflicts: nothing written.
+    run(
+        &[
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--kvno",
+            "2",
+            "--password-stdin",
+            "-o",
+            "c.kt",
+        ],
+        "other\n",
+    );
+    let before = std::fs::read(d.join("b.kt")).unwrap();
+    let out = spnkt(d, &["keytab", "merge", "b.kt", "c.kt"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has different keys"));
+    assert_eq!(std::fs::read(d.join("b.kt")).unwrap(), before);
+
+    // --old-kvnos keeps kvno 3 only.
+    let removed = json(run(
+        &["--json", "keytab", "remove", "a.kt", "--old-kvnos"],
+        "",
+    ));
+    assert_eq!(removed["removed"].as_array().unwrap().len(), 2);
+    assert_eq!(removed["remaining"], 2);
+    let list = json(run(&["--json", "keytab", "list", "a.kt"], ""));
+    assert!(
+        list["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kvno"] == 3)
+    );
+
+    // --force replaces.
+    run(
+        &[
+            "keytab",
+            "create",
+            "-p",
+            P,
+            "--password-stdin",
+            "-o",
+            "a.kt",
+            "--force",
+            "--enctypes",
+            "rc4",
+        ],
+        "x\n",
+    );
+    let list = json(run(&["--json", "keytab", "list", "a.kt"], ""));
+    assert_eq!(list["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(list["entries"][0]["enctype_name"], "rc4-hmac");
+
+    let names = ls(d);
+    assert!(
+        names.iter().all(|n| !n.contains(".spnkt-tmp-")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn password_sources_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pw"), "Correct Horse\r\n").unwrap();
+    let key = |args: &[&str], stdin: &str, env: Option<(&str, &str)>| {
+        let mut full = vec!["keytab", "create", "-p", P, "-o", "k.kt", "--force"];
+        full.extend_from_slice(args);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_spnkt"));
+        cmd.args(&full)
+            .current_dir(d)
+            .env("SOURCE_DATE_EPOCH", "0")
+            .stdin(Stdio::piped());
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        use std::io::Write;
+        // The child may exit before reading (an early error): ignore a broken pipe.
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        assert!(child.wait().unwrap().success(), "{args:?}");
+        std::fs::read(d.join("k.kt")).unwrap()
+    };
+    let from_file = key(&["--password-file", "pw"], "", None);
+    let from_stdin = key(
+        &["--password-stdin"],
+        "Correct Horse\nignored second line\n",
+        None,
+    );
+    let from_env = key(
+        &["--password-env", "SPNKT_TEST_PW"],
+        "",
+        Some(("SPNKT_TEST_PW", "Correct Horse")),
+    );
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file, from_env);
+    let other = key(
+        &["--password-env", "SPNKT_TEST_PW"],
+        "",
+        Some(("SPNKT_TEST_PW", "Correct Horse\n")),
+    );
+    assert_ne!(
+        from_file, other,
+        "only one trailing newline is stripped, and only from files/stdin"
+    );
+}

@@ -1,0 +1,70 @@
+//! Shared helpers for the integration tests that drive real peers (MIT krb5 tools,
+//! later the Samba AD DC). Included with `mod support;` from each such test file.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// Path of the spnkt binary Cargo built for this test run.
+pub fn spnkt_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_spnkt")
+}
+
+/// True when `tool` is on PATH.
+pub fn have_tool(tool: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool} >/dev/null 2>&1"))
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Decide whether a real-peer test can run. When the peer is missing the test is
+/// skipped LOUDLY (written straight to the process's stderr, past libtest's capture),
+/// unless `SPNKT_REQUIRE_PEERS=1` (set by the README test command and CI), where a
+/// missing peer is a failure: CI must never pass by skipping.
+pub fn peers_available(test: &str, tools: &[&str]) -> bool {
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| !have_tool(t)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let msg = format!(
+        "SKIPPED {test}: {} not installed (run tests/run-all.sh as root to install the real peers)",
+        missing.join(", ")
+    );
+    if std::env::var_os("SPNKT_REQUIRE_PEERS").is_some_and(|v| v == "1") {
+        panic!("{msg}, but SPNKT_REQUIRE_PEERS=1 requires them");
+    }
+    let _ = writeln!(std::io::stderr().lock(), "\n*** {msg} ***");
+    false
+}
+
+/// Run a command with `stdin` fed in, returning its output; panics with context if it
+/// cannot be started.
+pub fn run_with_stdin(cmd: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Assert success and return stdout as text, showing stderr on failure.
+pub fn ok_stdout(what: &str, out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
