@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Context;
 
-use super::{
-    Outcome, Ui, parse_enctype, parse_principal, plural, read_keytab, same_slot, write_keytab,
-};
+use super::{Outcome, Ui, parse_enctype, parse_principal, plural, read_keytab, write_keytab};
 use crate::atomic_file::Overwrite;
 use crate::cli::{KeytabCreateArgs, PrincipalType};
 use crate::exit::CliError;
@@ -101,7 +99,7 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     // --append: replace same principal+kvno+enctype in place, add the rest.
     let mut replaced = 0;
     for entry in new_entries {
-        match keytab.entries.iter_mut().find(|old| same_slot(old, &entry)) {
+        match keytab.entries.iter_mut().find(|old| old.same_slot(&entry)) {
             Some(old) => {
                 *old = entry;
                 replaced += 1;

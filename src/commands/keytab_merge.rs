@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Outcome, Ui, plural, read_keytab, same_slot, write_keytab};
+use super::{Outcome, Ui, plural, read_keytab, write_keytab};
 use crate::atomic_file::Overwrite;
 use crate::cli::KeytabMergeArgs;
 use crate::exit::CliError;
@@ -31,7 +31,7 @@ pub fn run(args: &KeytabMergeArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         let kt = read_keytab(input)?;
         let (mut added, mut duplicates) = (0, 0);
         for entry in kt.entries {
-            match merged.entries.iter().position(|e| same_slot(e, &entry)) {
+            match merged.entries.iter().position(|e| e.same_slot(&entry)) {
                 Some(i) if merged.entries[i].key == entry.key => duplicates += 1,
                 Some(i) => {
                     return Err(CliError::failure(format!(

@@ -4,8 +4,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use super::{
-    Outcome, Ui, entry_json, parse_enctype, parse_principal, plural, read_keytab, same_principal,
-    write_keytab,
+    Outcome, Ui, entry_json, parse_enctype, parse_principal, plural, read_keytab, write_keytab,
 };
 use crate::atomic_file::Overwrite;
 use crate::cli::KeytabRemoveArgs;
@@ -27,9 +26,7 @@ pub fn run(args: &KeytabRemoveArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         *k = (*k).max(e.kvno);
     }
     let matches = |e: &KeytabEntry| -> bool {
-        principal
-            .as_ref()
-            .is_none_or(|p| same_principal(p, &e.principal))
+        principal.as_ref().is_none_or(|p| e.matches(p, None, None))
             && args.kvno.is_none_or(|k| k == e.kvno)
             && enctype.is_none_or(|t| t == e.key.enctype())
             && (!args.old_kvnos

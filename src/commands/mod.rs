@@ -150,19 +150,6 @@ pub fn parse_enctype(s: &str) -> Result<Enctype, CliError> {
     })
 }
 
-/// Same principal as keytabs compare them: components and realm, case-sensitive;
-/// the name type is ignored (as MIT's krb5_kt_get_entry does).
-pub fn same_principal(a: &Principal, b: &Principal) -> bool {
-    a.components == b.components && a.realm == b.realm
-}
-
-/// Same slot: principal, kvno and enctype.
-pub fn same_slot(a: &KeytabEntry, b: &KeytabEntry) -> bool {
-    same_principal(&a.principal, &b.principal)
-        && a.kvno == b.kvno
-        && a.key.enctype() == b.key.enctype()
-}
-
 /// Read and parse a keytab file. Parse errors are failures naming the offset.
 pub fn read_keytab(path: &Path) -> anyhow::Result<Keytab> {
     let bytes = Zeroizing::new(
@@ -170,7 +157,7 @@ pub fn read_keytab(path: &Path) -> anyhow::Result<Keytab> {
     );
     keytab::parse(&bytes).map_err(|e| {
         let msg = e.to_string();
-        CliError::failure(format!("{}: {}", path.display(), msg.trim_end_matches('.')))
+        CliError::failure(format!("{}: {msg}", path.display()))
             .hint("is this a keytab? check it with `file`, or re-create it with `spnkt keytab create`")
             .into()
     })
@@ -178,13 +165,8 @@ pub fn read_keytab(path: &Path) -> anyhow::Result<Keytab> {
 
 /// Write a keytab atomically with mode 0600.
 pub fn write_keytab(path: &Path, kt: &Keytab, overwrite: Overwrite) -> anyhow::Result<()> {
-    kt.check_writable().map_err(|e| {
-        CliError::failure(format!(
-            "cannot write keytab {}: {}",
-            path.display(),
-            e.to_string().trim_end_matches('.')
-        ))
-    })?;
+    kt.check_writable()
+        .map_err(|e| CliError::failure(format!("cannot write keytab {}: {}", path.display(), e)))?;
     let bytes = keytab::write(kt);
     atomic_file::write(path, &bytes, overwrite).map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {

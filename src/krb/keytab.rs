@@ -71,6 +71,16 @@ impl KeytabEntry {
             && kvno.is_none_or(|k| k == self.kvno)
             && enctype.is_none_or(|e| e == self.key.enctype())
     }
+
+    /// Same principal, kvno and enctype: the two cannot both stand in one keytab
+    /// without one shadowing the other.
+    pub fn same_slot(&self, other: &KeytabEntry) -> bool {
+        self.matches(
+            &other.principal,
+            Some(other.kvno),
+            Some(other.key.enctype()),
+        )
+    }
 }
 
 /// A parsed keytab: its version and its entries in file order (holes skipped).
@@ -164,7 +174,7 @@ impl fmt::Display for KeytabField {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeytabError {
     #[error(
-        "The keytab is truncated at byte offset {offset}: {needed} bytes are needed there but only {available} remain."
+        "the keytab is truncated at byte offset {offset}: {needed} bytes are needed there but only {available} remain"
     )]
     Truncated {
         offset: usize,
@@ -172,15 +182,15 @@ pub enum KeytabError {
         available: usize,
     },
     #[error(
-        "This is not a keytab: byte offset 0 holds 0x{found:02x} instead of the keytab magic byte 0x05."
+        "not a keytab: byte offset 0 holds 0x{found:02x} instead of the keytab magic byte 0x05"
     )]
     BadMagic { found: u8 },
     #[error(
-        "The keytab version byte at byte offset 1 is 0x{found:02x} (format 0x05{found:02x}); only 0x0501 and 0x0502 are supported."
+        "the keytab version byte at byte offset 1 is 0x{found:02x} (format 0x05{found:02x}); only 0x0501 and 0x0502 are supported"
     )]
     UnsupportedVersion { found: u8 },
     #[error(
-        "The keytab record at byte offset {offset} declares {record_len} bytes but only {remaining} bytes follow its length field."
+        "the keytab record at byte offset {offset} declares {record_len} bytes but only {remaining} bytes follow its length field"
     )]
     RecordOverrun {
         offset: usize,
@@ -188,7 +198,7 @@ pub enum KeytabError {
         remaining: usize,
     },
     #[error(
-        "The keytab hole (deleted entry) at byte offset {offset} declares {hole_len} bytes but only {remaining} bytes follow its length field."
+        "the keytab hole (deleted entry) at byte offset {offset} declares {hole_len} bytes but only {remaining} bytes follow its length field"
     )]
     HoleOverrun {
         offset: usize,
@@ -196,7 +206,7 @@ pub enum KeytabError {
         remaining: usize,
     },
     #[error(
-        "The {field} at keytab byte offset {offset} needs {needed} bytes but only {available} remain in its record."
+        "the {field} at keytab byte offset {offset} needs {needed} bytes but only {available} remain in its record"
     )]
     FieldOverrun {
         offset: usize,
@@ -205,14 +215,14 @@ pub enum KeytabError {
         available: usize,
     },
     #[error(
-        "The {field} in the keytab is not valid UTF-8 (invalid byte at offset {offset}); spnkt only handles UTF-8 principal names."
+        "the {field} in the keytab is not valid UTF-8 (invalid byte at offset {offset}); spnkt only handles UTF-8 principal names"
     )]
     InvalidUtf8 { offset: usize, field: KeytabField },
     #[error(
-        "The keytab entry principal at byte offset {offset} has no name components (MIT stops reading the keytab there)."
+        "the keytab entry principal at byte offset {offset} has no name components (MIT stops reading the keytab there)"
     )]
     ZeroComponents { offset: usize },
-    #[error("Keytab entry {entry} (0-based) cannot be written: {problem}.")]
+    #[error("keytab entry {entry} (0-based) cannot be written: {problem}")]
     NotWritable { entry: usize, problem: &'static str },
 }
 
