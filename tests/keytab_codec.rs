@@ -111,7 +111,9 @@ fn err(bytes: &[u8]) -> KeytabError {
     // Every read error names its byte offset in its message.
     let off = e.offset().expect("read errors have an offset");
     assert!(e.to_string().contains(&format!("offset {off}")), "{e}");
-    assert!(e.to_string().ends_with('.'), "{e}");
+    // ...as a clause that reads well after a "FILE: " prefix.
+    assert!(e.to_string().starts_with(char::is_lowercase), "{e}");
+    assert!(!e.to_string().ends_with('.'), "{e}");
     e
 }
 

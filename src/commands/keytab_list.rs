@@ -25,7 +25,25 @@ pub fn run(args: &KeytabListArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
     let version = version_str(kt.version);
 
-    let mut human = String::new();
+    // Build only the form that is printed: listings can run to many thousands of entries.
+    if ui.json {
+        let entries: Vec<_> = kt
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| entry_json(i + 1, e, args.keys))
+            .collect();
+        let json = serde_json::json!({
+            "keytab": path.display().to_string(),
+            "version": version,
+            "entries": entries,
+        });
+        return Ok(Outcome {
+            human: String::new(),
+            json: Some(json),
+        });
+    }
+    let mut human = String::with_capacity(64 + kt.entries.len() * 96);
     let _ = writeln!(
         human,
         "Keytab: {} (format {version}, {})",
@@ -56,21 +74,7 @@ pub fn run(args: &KeytabListArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             human.push('\n');
         }
     }
-    let entries: Vec<_> = kt
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| entry_json(i + 1, e, args.keys))
-        .collect();
-    let json = serde_json::json!({
-        "keytab": path.display().to_string(),
-        "version": version,
-        "entries": entries,
-    });
-    Ok(Outcome {
-        human,
-        json: Some(json),
-    })
+    Ok(Outcome { human, json: None })
 }
 
 pub fn version_str(v: KeytabVersion) -> &'static str {

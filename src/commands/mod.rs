@@ -38,6 +38,8 @@ pub struct Outcome {
 #[derive(Debug, Default)]
 pub struct Ui {
     pub quiet: bool,
+    /// `--json` was given: commands with large output build only the JSON form.
+    pub json: bool,
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
 }
@@ -46,6 +48,7 @@ impl Ui {
     pub fn new(global: &GlobalArgs) -> Ui {
         Ui {
             quiet: global.quiet,
+            json: global.json,
             ..Ui::default()
         }
     }
