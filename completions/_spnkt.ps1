@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keytab', 'keytab', [CompletionResultType]::ParameterValue, 'Create, list, merge and edit keytab files (offline, no directory access)')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Decrypt a captured service ticket with a keytab and say why it fails')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate man pages or shell completions')
             break
         }
@@ -89,6 +90,20 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('--kvno', '--kvno', [CompletionResultType]::ParameterName, 'Only entries with this key version number')
             [CompletionResult]::new('--enctype', '--enctype', [CompletionResultType]::ParameterName, 'Only entries of this encryption type (name or number)')
             [CompletionResult]::new('--old-kvnos', '--old-kvnos', [CompletionResultType]::ParameterName, 'Remove every entry whose kvno is lower than the highest kvno of its principal')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spnkt;verify' {
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keytab with the service''s keys [default: $KRB5_KTNAME]')
+            [CompletionResult]::new('--keytab', '--keytab', [CompletionResultType]::ParameterName, 'Keytab with the service''s keys [default: $KRB5_KTNAME]')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input')
+            [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only the tickets for this service principal (the realm may be left out)')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only the tickets for this service principal (the realm may be left out)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand keytab 'Create, list, merge and edit keytab files (offline, no directory access)'
+            cand verify 'Decrypt a captured service ticket with a keytab and say why it fails'
             cand generate 'Generate man pages or shell completions'
         }
         &'spnkt;keytab'= {
@@ -81,6 +82,19 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand --kvno 'Only entries with this key version number'
             cand --enctype 'Only entries of this encryption type (name or number)'
             cand --old-kvnos 'Remove every entry whose kvno is lower than the highest kvno of its principal'
+            cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+            cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand --quiet 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spnkt;verify'= {
+            cand -k 'Keytab with the service''s keys [default: $KRB5_KTNAME]'
+            cand --keytab 'Keytab with the service''s keys [default: $KRB5_KTNAME]'
+            cand -t 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input'
+            cand --ticket 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input'
+            cand -s 'Only the tickets for this service principal (the realm may be left out)'
+            cand --service 'Only the tickets for this service principal (the realm may be left out)'
             cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
             cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'
             cand --quiet 'Do not print notes and warnings on standard error (they stay in --json output)'

@@ -29,6 +29,7 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -s q -l quiet -d 'Do not print
 complete -c spnkt -n "__fish_spnkt_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_needs_command" -s V -l version -d 'Print version'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "keytab" -d 'Create, list, merge and edit keytab files (offline, no directory access)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "verify" -d 'Decrypt a captured service ticket with a keytab and say why it fails'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "generate" -d 'Generate man pages or shell completions'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -68,6 +69,12 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subc
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s k -l keytab -d 'Keytab with the service\'s keys [default: $KRB5_KTNAME]' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s t -l ticket -d 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s s -l service -d 'Only the tickets for this service principal (the realm may be left out)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s h -l help -d 'Print help'

@@ -86,6 +86,23 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         }],
     ),
     (
+        "spnkt verify",
+        &[
+            Example {
+                description: "Check the Negotiate header a browser sent (copied from the web server's log or the browser's developer tools)",
+                command: "spnkt verify --keytab app1.keytab --ticket - <<< 'Authorization: Negotiate YIIH...'",
+            },
+            Example {
+                description: "Check the service tickets in a user's credential cache (after kinit and kvno HTTP/app1.example.com)",
+                command: "spnkt verify --keytab app1.keytab --ticket /tmp/krb5cc_1000",
+            },
+            Example {
+                description: "Only the ticket for one service, as JSON, with the keytab named by KRB5_KTNAME",
+                command: "KRB5_KTNAME=FILE:/etc/app1.keytab spnkt --json verify --ticket ticket.kirbi \\\n    --service HTTP/app1.example.com@EXAMPLE.COM",
+            },
+        ],
+    ),
+    (
         "spnkt keytab remove",
         &[
             Example {
@@ -133,18 +150,21 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
         2,
         "usage error: unknown option, bad principal, bad encryption type name, bad kvno, missing password source",
     ),
-    (4, "verification failed (reserved for `spnkt verify`)"),
+    (
+        4,
+        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one",
+    ),
 ];
 
 /// Environment variables spnkt reads (rendered as ENVIRONMENT in the man pages).
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "KRB5_KTNAME",
-        "Default keytab for `spnkt keytab list` when no FILE is given. A `FILE:` or `WRFILE:` prefix is accepted; other keytab types (MEMORY:, KEYRING:, ...) are not.",
+        "Default keytab for `spnkt keytab list` when no FILE is given, and for `spnkt verify` without --keytab. A `FILE:` or `WRFILE:` prefix is accepted; other keytab types (MEMORY:, KEYRING:, ...) are not.",
     ),
     (
         "SOURCE_DATE_EPOCH",
-        "When set (seconds since 1970-01-01 UTC), used as the timestamp of the keytab entries written instead of the current time, for reproducible keytabs.",
+        "When set (seconds since 1970-01-01 UTC), used as the timestamp of the keytab entries written instead of the current time, for reproducible keytabs; `spnkt verify` takes it as \"now\" when judging ticket lifetimes (\"expired 2h ago\"), for reproducible reports.",
     ),
     ("NO_COLOR", "Disables colours in help and error output."),
 ];
@@ -204,6 +224,13 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create, list, merge and edit keytab files (offline, no directory access)
     Keytab(KeytabArgs),
+
+    /// Decrypt a captured service ticket with a keytab and say why it fails
+    #[command(
+        long_about = "Decrypt a service ticket with a keytab, as the web server would, and say exactly why it fails: no key for the ticket's service principal (with near misses: another service on the same host, a case difference, another realm), a key version (kvno) mismatch, a missing encryption type, a wrong password or salt, or a PAC signature that does not verify. On success it shows the client, the ticket's times and flags, the PAC and, for an AP-REQ, the authenticator and whether the client delegated.\n\nThe ticket may be an HTTP `Authorization: Negotiate ...` header (or the bare base64 token), a SPNEGO or GSS-API token, an AP-REQ, a ticket, a KRB-CRED (.kirbi, binary or base64) or an MIT credential cache. Nothing is sent anywhere: this only reads files.",
+        after_long_help = examples_help("spnkt verify"),
+    )]
+    Verify(VerifyArgs),
 
     /// Generate man pages or shell completions
     #[command(hide = true)]
@@ -382,6 +409,21 @@ pub struct KeytabRemoveArgs {
     /// Remove every entry whose kvno is lower than the highest kvno of its principal
     #[arg(long)]
     pub old_kvnos: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Keytab with the service's keys [default: $KRB5_KTNAME]
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: Option<PathBuf>,
+
+    /// The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input
+    #[arg(long, short = 't', value_name = "INPUT")]
+    pub ticket: PathBuf,
+
+    /// Only the tickets for this service principal (the realm may be left out)
+    #[arg(long, short = 's', value_name = "PRINCIPAL")]
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,10 +4,12 @@
 //! [`krb`] is pure Kerberos (no I/O). Everything else is the command-line edge:
 //! [`cli`] (clap definitions), [`commands`] (one module per subcommand), [`exit`]
 //! (errors to exit codes), [`secret_input`], [`atomic_file`] and [`timefmt`].
+//! [`diagnose`] is the pure analysis behind `spnkt verify`.
 
 pub mod atomic_file;
 pub mod cli;
 pub mod commands;
+pub mod diagnose;
 pub mod exit;
 pub mod krb;
 pub mod secret_input;

@@ -183,7 +183,8 @@ mod tests {
                 "spnkt-keytab-create.1",
                 "spnkt-keytab-list.1",
                 "spnkt-keytab-merge.1",
-                "spnkt-keytab-remove.1"
+                "spnkt-keytab-remove.1",
+                "spnkt-verify.1"
             ]
         );
         for (name, page) in &pages {

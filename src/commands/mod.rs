@@ -24,6 +24,7 @@ pub mod keytab_create;
 pub mod keytab_list;
 pub mod keytab_merge;
 pub mod keytab_remove;
+pub mod verify;
 
 /// What a command produced.
 #[derive(Debug, Default)]
@@ -96,7 +97,17 @@ where
             print_outcome(outcome, &cli.global, &ui);
             ExitCode::SUCCESS
         }
-        Err(e) => exit::report(&e, cli.global.json),
+        Err(e) => match e.downcast::<verify::Failed>() {
+            // `spnkt verify` ran and the ticket did not verify: the report is the output
+            // (one JSON object with --json), the error goes to stderr only.
+            Ok(failed) => {
+                print_outcome(failed.outcome, &cli.global, &ui);
+                let r = exit::render(&anyhow::Error::new(failed.error));
+                exit::print_rendered(&r, false);
+                r.exit.into()
+            }
+            Err(e) => exit::report(&e, cli.global.json),
+        },
     }
 }
 
@@ -108,6 +119,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
             KeytabCommand::Merge(a) => keytab_merge::run(a, ui),
             KeytabCommand::Remove(a) => keytab_remove::run(a, ui),
         },
+        Command::Verify(a) => verify::run(a, ui),
         Command::Generate(g) => generate::run(g),
     }
 }

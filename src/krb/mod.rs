@@ -4,13 +4,20 @@
 //! random number generator; callers pass time and randomness in. That keeps every
 //! codec fuzzable from a byte slice and every derivation testable against vectors.
 
+pub mod ap_req;
+pub mod ccache;
 pub mod crypto;
 pub mod enctype;
+pub mod evidence;
 pub mod keytab;
+pub mod krbcred;
+pub mod pac;
 pub mod principal;
 pub mod salt;
 pub mod secret;
+pub mod spnego;
 pub mod string_to_key;
+pub mod ticket;
 
 pub use enctype::Enctype;
 pub use principal::{NameType, Principal};

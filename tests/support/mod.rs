@@ -2,6 +2,8 @@
 //! later the Samba AD DC). Included with `mod support;` from each such test file.
 #![allow(dead_code)]
 
+pub mod mit_kdc;
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

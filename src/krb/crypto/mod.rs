@@ -11,11 +11,13 @@ use super::{Enctype, Key};
 
 mod aes_cts;
 mod aes_sha1;
+pub mod checksum;
 pub mod dk;
 pub mod nfold;
 mod rc4_hmac;
 
 pub use aes_cts::{aes_cts_decrypt, aes_cts_encrypt};
+pub use checksum::{ChecksumError, make_checksum, verify_checksum};
 pub use dk::derive_key;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
