@@ -619,23 +619,13 @@ fn klist(name: &str) -> Vec<(u32, String, String, String, String)> {
 
 /// Unix seconds as klist prints them with TZ=UTC (`%D %T`-like, 2-digit year).
 fn klist_time(t: u32) -> String {
-    let (days, secs) = (i64::from(t) / 86_400, i64::from(t) % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let iso = spnkt::timefmt::format_utc(t); // 2026-11-23T15:03:33Z
     format!(
-        "{m:02}/{d:02}/{:02} {:02}:{:02}:{:02}",
-        y % 100,
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
+        "{}/{}/{} {}",
+        &iso[5..7],
+        &iso[8..10],
+        &iso[2..4],
+        &iso[11..19]
     )
 }
 

@@ -9,17 +9,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # --- real peers --------------------------------------------------------------
+# krb5kdc, kdb5_util and kadmin.local live in /usr/sbin, not on every user's PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 packages=()
-command -v ktutil >/dev/null 2>&1 || packages+=(krb5-user)
-command -v klist >/dev/null 2>&1 || packages+=(krb5-user)
-command -v kinit >/dev/null 2>&1 || packages+=(krb5-user)
-command -v kvno >/dev/null 2>&1 || packages+=(krb5-user)
-# spnkt verify against a real MIT KDC (tests/verify_mit_kdc.rs): KDC, kadmin.local, curl.
-command -v krb5kdc >/dev/null 2>&1 || [ -x /usr/sbin/krb5kdc ] || packages+=(krb5-kdc)
-command -v kdb5_util >/dev/null 2>&1 || [ -x /usr/sbin/kdb5_util ] || packages+=(krb5-kdc)
-command -v kadmin.local >/dev/null 2>&1 || [ -x /usr/sbin/kadmin.local ] || packages+=(krb5-admin-server)
-command -v curl >/dev/null 2>&1 || packages+=(curl)
-command -v python3 >/dev/null 2>&1 || packages+=(python3)
+need() { # need COMMAND PACKAGE: queue PACKAGE unless COMMAND exists (each package once)
+  command -v "$1" >/dev/null 2>&1 && return
+  [[ " ${packages[*]} " == *" $2 "* ]] || packages+=("$2")
+}
+need ktutil krb5-user   # MIT key derivation and keytabs: tests/mit_interop.rs
+need klist krb5-user
+need kinit krb5-user
+need kvno krb5-user
+need krb5kdc krb5-kdc   # a real MIT KDC: tests/verify_mit_kdc.rs
+need kdb5_util krb5-kdc
+need kadmin.local krb5-admin-server
+need curl curl          # a real SPNEGO client (curl --negotiate)
+need python3 python3
 if ((${#packages[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "run-all: installing ${packages[*]}"
@@ -31,8 +36,6 @@ if ((${#packages[@]})); then
     exit 1
   fi
 fi
-# krb5kdc, kdb5_util and kadmin.local live in /usr/sbin, not on every user's PATH.
-export PATH="$PATH:/usr/sbin:/sbin"
 export SPNKT_REQUIRE_PEERS=1
 
 # --- checks and tests --------------------------------------------------------
@@ -45,8 +48,14 @@ cargo test --locked --doc 2>&1 | tee "$log"
 # --all-targets also runs each criterion benchmark once, so benches cannot rot.
 cargo test --locked --all-targets 2>&1 | tee -a "$log"
 
+# The verify tests against a real MIT KDC each print one "*** real MIT KDC test" line:
+# they must all have run, never been skipped.
+kdc_tests=$(grep -c '^\*\*\* real MIT KDC test .* ran' "$log" || true)
+echo "real MIT KDC tests run: $kdc_tests"
+if [ "$kdc_tests" -lt 4 ]; then
+  echo "run-all: expected 4 real MIT KDC tests, $kdc_tests ran" >&2
+  exit 1
+fi
 # One closing line with the totals over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-# The verify tests against a real MIT KDC each print one "*** real MIT KDC test" line.
-echo "real MIT KDC tests run: $(grep -c '^\*\*\* real MIT KDC test .* ran' "$log" || true)"

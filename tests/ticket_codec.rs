@@ -198,7 +198,10 @@ fn trailing_bytes_and_truncation_are_rejected() {
         assert!(ticket::parse_ticket(&MIT_AES_TICKET[..n]).is_err(), "{n}");
     }
     let e = ticket::parse_ticket(&[]).unwrap_err();
-    assert_eq!(e.to_string(), "malformed ticket: Ticket is truncated");
+    assert_eq!(
+        e.to_string(),
+        "malformed ticket: the Ticket is truncated at byte offset 0: it needs 1 bytes but only 0 remain"
+    );
 }
 
 // ---------------------------------------------------------------- built tickets

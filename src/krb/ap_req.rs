@@ -2,11 +2,11 @@
 //! checksum (RFC 4121 section 4.1.1) that carries the context flags and delegation.
 
 use super::crypto::{self, CryptoError};
-use super::ticket::der::{self, DerError, Fields, app};
+use super::der::{self, DerError, Reader, app};
 use super::ticket::{
-    self, AuthorizationDataEntry, EncryptedData, Ticket, TicketError, encode_encrypted_data,
-    encode_encryption_key, encode_principal_name, encode_ticket, parse_authorization_data,
-    parse_encrypted_data, parse_encryption_key, parse_principal_name,
+    self, EncryptedData, Ticket, TicketError, encode_encrypted_data, encode_encryption_key,
+    encode_principal_name, encode_ticket, read_authorization_data, read_encrypted_data,
+    read_encryption_key, read_principal_name,
 };
 use super::{Enctype, Key, Principal};
 
@@ -153,21 +153,23 @@ pub enum ApReqError {
 }
 
 pub fn parse_ap_req(der: &[u8]) -> Result<ApReq, ApReqError> {
-    let app_body = der::expect_only(der, app(14), "AP-REQ")?;
-    let body = der::expect_only(app_body, der::SEQUENCE, "AP-REQ")?;
-    let mut f = Fields::new(body);
-    let pvno = der::integer(f.required(0, "pvno")?, "pvno")?;
+    let mut r = Reader::new(der, "AP-REQ");
+    let mut s = r.element(app(14), "AP-REQ")?.only(Reader::sequence)?;
+    let pvno = s.field(0, "pvno", Reader::integer)?;
     if pvno != 5 {
         return Err(ApReqError::BadVersion(pvno));
     }
-    let msg_type = der::integer(f.required(1, "msg-type")?, "msg-type")?;
+    let msg_type = s.field(1, "msg-type", Reader::integer)?;
     if msg_type != 14 {
         return Err(ApReqError::BadMessageType(msg_type));
     }
-    let ap_options = der::flags(f.required(2, "ap-options")?, "ap-options")?;
-    let ticket = ticket::parse_ticket_tlv(f.required(3, "ticket")?)?;
-    let authenticator = parse_encrypted_data(f.required(4, "authenticator")?)?;
-    f.finish("AP-REQ")?;
+    let ap_options = s.field(2, "ap-options", Reader::flags)?;
+    let ticket = s
+        .required(3, "ticket")?
+        .only(|t, _| ticket::read_ticket(t))?;
+    let authenticator = s.field(4, "authenticator", read_encrypted_data)?;
+    s.skip_extensions()?;
+    r.finish()?;
     Ok(ApReq {
         ap_options,
         ticket,
@@ -188,12 +190,11 @@ pub fn encode_ap_req(ap_req: &ApReq) -> Vec<u8> {
     )
 }
 
-fn parse_checksum(field: &[u8]) -> Result<Checksum, DerError> {
-    let body = der::expect_only(field, der::SEQUENCE, "Checksum")?;
-    let mut f = Fields::new(body);
-    let cksumtype = der::int32(f.required(0, "cksumtype")?, "cksumtype")?;
-    let data = der::octet_string(f.required(1, "checksum")?, "checksum")?.to_vec();
-    f.finish("Checksum")?;
+fn read_checksum(r: &mut Reader<'_>, field: &'static str) -> Result<Checksum, DerError> {
+    let mut s = r.sequence(field)?;
+    let cksumtype = s.field(0, "cksumtype", Reader::int32)?;
+    let data = s.field(1, "checksum", Reader::octets)?.to_vec();
+    s.skip_extensions()?;
     Ok(Checksum { cksumtype, data })
 }
 
@@ -207,30 +208,23 @@ fn encode_checksum(c: &Checksum) -> Vec<u8> {
 /// Decode a DER Authenticator ([APPLICATION 2]); its authorization-data is checked
 /// for form and dropped.
 pub fn parse_authenticator(der: &[u8]) -> Result<Authenticator, ApReqError> {
-    let app_body = der::expect_only(der, app(2), "Authenticator")?;
-    let body = der::expect_only(app_body, der::SEQUENCE, "Authenticator")?;
-    let mut f = Fields::new(body);
-    let vno = der::integer(f.required(0, "authenticator-vno")?, "authenticator-vno")?;
+    let mut r = Reader::new(der, "Authenticator");
+    let mut s = r.element(app(2), "Authenticator")?.only(Reader::sequence)?;
+    let vno = s.field(0, "authenticator-vno", Reader::integer)?;
     if vno != 5 {
         return Err(ApReqError::BadAuthenticatorVersion(vno));
     }
-    let crealm = der::kerberos_string(f.required(1, "crealm")?, "crealm")?;
-    let client = parse_principal_name(f.required(2, "cname")?, crealm)?;
-    let checksum = f.optional(3, "cksum")?.map(parse_checksum).transpose()?;
-    let cusec = der::uint32(f.required(4, "cusec")?, "cusec")?;
-    let ctime = der::time(f.required(5, "ctime")?, "ctime")?;
-    let subkey = f
-        .optional(6, "subkey")?
-        .map(parse_encryption_key)
-        .transpose()?;
-    let seq_number = f
-        .optional(7, "seq-number")?
-        .map(|s| der::uint32(s, "seq-number"))
-        .transpose()?;
-    if let Some(ad) = f.optional(8, "authorization-data")? {
-        let _: Vec<AuthorizationDataEntry> = parse_authorization_data(ad)?;
-    }
-    f.finish("Authenticator")?;
+    let crealm = s.field(1, "crealm", Reader::string)?;
+    let (name_type, components) = s.field(2, "cname", read_principal_name)?;
+    let client = Principal::new(name_type, components, crealm);
+    let checksum = s.optional_field(3, "cksum", read_checksum)?;
+    let cusec = s.field(4, "cusec", Reader::uint32)?;
+    let ctime = s.field(5, "ctime", Reader::time_lenient)?;
+    let subkey = s.optional_field(6, "subkey", read_encryption_key)?;
+    let seq_number = s.optional_field(7, "seq-number", Reader::uint32)?;
+    s.optional_field(8, "authorization-data", read_authorization_data)?;
+    s.skip_extensions()?;
+    r.finish()?;
     Ok(Authenticator {
         client,
         checksum,
@@ -252,7 +246,7 @@ pub fn encode_authenticator(a: &Authenticator) -> zeroize::Zeroizing<Vec<u8>> {
         parts.push(der::field(3, &encode_checksum(c)));
     }
     parts.push(der::field(4, &der::enc_integer(a.cusec.into())));
-    parts.push(der::field(5, &der::enc_time(a.ctime)));
+    parts.push(der::field(5, &der::enc_time_clamped(a.ctime)));
     if let Some(k) = &a.subkey {
         parts.push(der::field(6, &encode_encryption_key(k)));
     }

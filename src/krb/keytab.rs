@@ -24,7 +24,7 @@
 //! - MIT ends the listing silently at any malformed entry (`KRB5_KT_END`); spnkt
 //!   returns a [`KeytabError`] with the byte offset instead of a partial keytab.
 //! - MIT rejects empty strings and empty keys the same way; spnkt reads them (as
-//!   Heimdal does) so that everything [`write`] produces reads back.
+//!   Heimdal does) so that everything [`write()`] produces reads back.
 //! - Components and realm must be UTF-8 here (spnkt's [`Principal`] holds `String`s);
 //!   anything else is [`KeytabError::InvalidUtf8`] with the offset of the bad byte.
 //! - The enctype is read as a signed 16-bit number and sign-extended, as MIT does
@@ -105,7 +105,7 @@ impl Keytab {
         }
     }
 
-    /// Check that [`write`] can encode every entry: at least one name component, at
+    /// Check that [`write()`] can encode every entry: at least one name component, at
     /// most 65535 of them, realm/components/key at most 65535 bytes each, an enctype
     /// in -32768..=32767 (the on-disk field is a signed 16-bit number).
     pub fn check_writable(&self) -> Result<(), KeytabError> {

@@ -7,6 +7,7 @@
 pub mod ap_req;
 pub mod ccache;
 pub mod crypto;
+pub(crate) mod der;
 pub mod enctype;
 pub mod evidence;
 pub mod keytab;
@@ -18,6 +19,7 @@ pub mod secret;
 pub mod spnego;
 pub mod string_to_key;
 pub mod ticket;
+pub(crate) mod time;
 
 pub use enctype::Enctype;
 pub use principal::{NameType, Principal};

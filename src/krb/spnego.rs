@@ -914,14 +914,17 @@ pub fn decode_oid(content: &[u8]) -> Option<String> {
 }
 
 /// A strict, bounds-checked DER reader for the few shapes SPNEGO needs.
+///
+/// It stays apart from the crate's Kerberos reader (`krb::der`): it reads open
+/// shapes (any tag, OIDs, ENUMERATED) with a nesting limit, reports offsets into the
+/// whole token across nested mechTokens, and its errors are the public structured
+/// [`DerProblem`] inside [`SpnegoError::Der`]. The writer and tag numbers are shared.
 mod der {
     use super::{DerProblem, SpnegoError};
 
-    pub const INTEGER: u8 = 0x02;
-    pub const OCTET_STRING: u8 = 0x04;
-    pub const OID: u8 = 0x06;
-    pub const ENUMERATED: u8 = 0x0a;
-    pub const SEQUENCE: u8 = 0x30;
+    /// The writer is the crate's DER writer.
+    pub(crate) use crate::krb::der::tlv as encode;
+    pub(crate) use crate::krb::der::{ENUMERATED, INTEGER, OCTET_STRING, OID, SEQUENCE};
 
     /// Nesting limit (a browser token needs about a dozen levels counting the AP-REQ
     /// header; the SPNEGO part alone needs six).
@@ -1114,23 +1117,6 @@ mod der {
             }
             i32::try_from(v).ok()
         }
-    }
-
-    /// Encode one element (tests and the wrap helpers).
-    pub fn encode(tag: u8, value: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(value.len() + 6);
-        out.push(tag);
-        let len = value.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = (len as u64).to_be_bytes();
-            let skip = bytes.iter().take_while(|&&b| b == 0).count();
-            out.push(0x80 | (8 - skip) as u8);
-            out.extend_from_slice(&bytes[skip..]);
-        }
-        out.extend_from_slice(value);
-        out
     }
 }
 

@@ -1,17 +1,19 @@
 //! Tickets (RFC 4120 section 5.3): the outer `Ticket` and its encrypted part.
 //!
-//! spnkt's own types, read and written by the private DER codec in [`der`] (not
+//! spnkt's own types, read and written by the crate's DER codec (`krb::der`; not
 //! `kerberos_asn1`: its red_asn1 parser panics on some malformed times, see
 //! `der`'s docs). Times are seconds since the Unix epoch (UTC). EncTicketPart's
 //! caddr is checked for form but not kept.
+//!
+//! The SEQUENCEs read here (and PrincipalName, EncryptedData, EncryptionKey, also
+//! read for AP-REQ and KRB-CRED) skip unknown trailing `[n]` fields, as RFC 4120
+//! decoders do; KerberosTime tolerates fractional seconds and a leap second.
 
 use super::crypto::{self, CryptoError};
+use super::der::{self, Reader, app};
 use super::{Enctype, Key, NameType, Principal};
 
-pub(crate) mod der;
-
-pub use der::DerError;
-use der::{Fields, app};
+pub use super::der::DerError;
 
 /// Key usage for the EncTicketPart (RFC 4120 section 7.5.1).
 pub const KEY_USAGE_TICKET: u32 = 2;
@@ -138,7 +140,10 @@ impl EncTicketPart {
             match entry.ad_type {
                 AD_WIN2K_PAC => return Some(&entry.data),
                 AD_IF_RELEVANT => {
-                    let Ok(inner) = borrow_authorization_data(&entry.data) else {
+                    let mut r = Reader::new(&entry.data, "AD-IF-RELEVANT data");
+                    let Ok(inner) = borrow_authorization_data(&mut r, "AD-IF-RELEVANT data")
+                        .and_then(|ad| r.finish().map(|()| ad))
+                    else {
                         continue;
                     };
                     if let Some((_, data)) = inner.into_iter().find(|(t, _)| *t == AD_WIN2K_PAC) {
@@ -166,26 +171,32 @@ pub enum TicketError {
     Crypto(#[from] CryptoError),
 }
 
-// ---- shared element codecs (also used by ap_req) ----
+// ---- shared element codecs (also used by ap_req and krbcred) ----
 
-pub(crate) fn parse_principal_name(field: &[u8], realm: String) -> Result<Principal, DerError> {
-    let body = der::expect_only(field, der::SEQUENCE, "PrincipalName")?;
-    let mut f = Fields::new(body);
-    let name_type = der::int32(f.required(0, "name-type")?, "name-type")?;
-    let strings = der::expect_only(f.required(1, "name-string")?, der::SEQUENCE, "name-string")?;
-    f.finish("PrincipalName")?;
+/// PrincipalName: (name-type, name-string); the realm is a sibling field.
+pub(crate) fn read_principal_name(
+    r: &mut Reader<'_>,
+    field: &'static str,
+) -> Result<(NameType, Vec<String>), DerError> {
+    let mut s = r.sequence(field)?;
+    let name_type = s.field(0, "name-type", Reader::int32)?;
+    let mut names = s.field(1, "name-string", Reader::sequence)?;
+    s.skip_extensions()?;
     let mut components = Vec::new();
-    let mut rest = strings;
-    while !rest.is_empty() {
-        let (v, r) = der::expect(rest, der::GENERAL_STRING, "name-string component")?;
-        components.push(
-            String::from_utf8(v.to_vec()).map_err(|_| DerError::BadValue {
-                what: "name-string component",
-            })?,
-        );
-        rest = r;
+    while !names.at_end() {
+        components.push(names.string("name-string component")?);
     }
-    Ok(Principal::new(NameType(name_type), components, realm))
+    Ok((NameType(name_type), components))
+}
+
+/// PrincipalName with its realm.
+fn read_principal(
+    r: &mut Reader<'_>,
+    field: &'static str,
+    realm: String,
+) -> Result<Principal, DerError> {
+    let (name_type, components) = read_principal_name(r, field)?;
+    Ok(Principal::new(name_type, components, realm))
 }
 
 pub(crate) fn encode_principal_name(p: &Principal) -> Vec<u8> {
@@ -196,16 +207,15 @@ pub(crate) fn encode_principal_name(p: &Principal) -> Vec<u8> {
     ])
 }
 
-pub(crate) fn parse_encrypted_data(field: &[u8]) -> Result<EncryptedData, DerError> {
-    let body = der::expect_only(field, der::SEQUENCE, "EncryptedData")?;
-    let mut f = Fields::new(body);
-    let etype = der::int32(f.required(0, "etype")?, "etype")?;
-    let kvno = f
-        .optional(1, "kvno")?
-        .map(|k| der::uint32(k, "kvno"))
-        .transpose()?;
-    let cipher = der::octet_string(f.required(2, "cipher")?, "cipher")?.to_vec();
-    f.finish("EncryptedData")?;
+pub(crate) fn read_encrypted_data(
+    r: &mut Reader<'_>,
+    field: &'static str,
+) -> Result<EncryptedData, DerError> {
+    let mut s = r.sequence(field)?;
+    let etype = s.field(0, "etype", Reader::int32)?;
+    let kvno = s.optional_field(1, "kvno", Reader::uint32)?;
+    let cipher = s.field(2, "cipher", Reader::octets)?.to_vec();
+    s.skip_extensions()?;
     Ok(EncryptedData {
         etype: Enctype(etype),
         kvno,
@@ -222,12 +232,14 @@ pub(crate) fn encode_encrypted_data(e: &EncryptedData) -> Vec<u8> {
     der::seq(&parts)
 }
 
-pub(crate) fn parse_encryption_key(field: &[u8]) -> Result<Key, DerError> {
-    let body = der::expect_only(field, der::SEQUENCE, "EncryptionKey")?;
-    let mut f = Fields::new(body);
-    let keytype = der::int32(f.required(0, "keytype")?, "keytype")?;
-    let value = der::octet_string(f.required(1, "keyvalue")?, "keyvalue")?;
-    f.finish("EncryptionKey")?;
+pub(crate) fn read_encryption_key(
+    r: &mut Reader<'_>,
+    field: &'static str,
+) -> Result<Key, DerError> {
+    let mut s = r.sequence(field)?;
+    let keytype = s.field(0, "keytype", Reader::int32)?;
+    let value = s.field(1, "keyvalue", Reader::octets)?;
+    s.skip_extensions()?;
     Ok(Key::new(Enctype(keytype), value.to_vec()))
 }
 
@@ -244,26 +256,28 @@ pub(crate) fn encode_encryption_key(k: &Key) -> zeroize::Zeroizing<Vec<u8>> {
     out
 }
 
-/// AuthorizationData elements borrowed from `der_bytes` (a bare SEQUENCE OF).
-fn borrow_authorization_data(der_bytes: &[u8]) -> Result<Vec<(i32, &[u8])>, DerError> {
-    let mut rest = der::expect_only(der_bytes, der::SEQUENCE, "AuthorizationData")?;
+/// AuthorizationData elements borrowed from a bare SEQUENCE OF.
+fn borrow_authorization_data<'a>(
+    r: &mut Reader<'a>,
+    field: &'static str,
+) -> Result<Vec<(i32, &'a [u8])>, DerError> {
+    let mut list = r.sequence(field)?;
     let mut out = Vec::new();
-    while !rest.is_empty() {
-        let (body, r) = der::expect(rest, der::SEQUENCE, "AuthorizationData element")?;
-        let mut f = Fields::new(body);
-        let ad_type = der::int32(f.required(0, "ad-type")?, "ad-type")?;
-        let data = der::octet_string(f.required(1, "ad-data")?, "ad-data")?;
-        f.finish("AuthorizationData element")?;
+    while !list.at_end() {
+        let mut s = list.sequence("AuthorizationData element")?;
+        let ad_type = s.field(0, "ad-type", Reader::int32)?;
+        let data = s.field(1, "ad-data", Reader::octets)?;
+        s.skip_extensions()?;
         out.push((ad_type, data));
-        rest = r;
     }
     Ok(out)
 }
 
-pub(crate) fn parse_authorization_data(
-    field: &[u8],
+pub(crate) fn read_authorization_data(
+    r: &mut Reader<'_>,
+    field: &'static str,
 ) -> Result<Vec<AuthorizationDataEntry>, DerError> {
-    Ok(borrow_authorization_data(field)?
+    Ok(borrow_authorization_data(r, field)?
         .into_iter()
         .map(|(ad_type, data)| AuthorizationDataEntry {
             ad_type,
@@ -297,29 +311,27 @@ pub fn pac_authorization_data(pac: &[u8]) -> AuthorizationDataEntry {
     }
 }
 
-fn realm(field: &[u8], what: &'static str) -> Result<String, DerError> {
-    der::kerberos_string(field, what)
-}
-
-/// Ticket from the value of its [APPLICATION 1] tag's content.
-pub(crate) fn parse_ticket_tlv(field: &[u8]) -> Result<Ticket, TicketError> {
-    let app_body = der::expect_only(field, app(1), "Ticket")?;
-    let body = der::expect_only(app_body, der::SEQUENCE, "Ticket")?;
-    let mut f = Fields::new(body);
-    let vno = der::integer(f.required(0, "tkt-vno")?, "tkt-vno")?;
+/// The next element of `r`, a Ticket ([APPLICATION 1]); error offsets are those
+/// of `r` (the AP-REQ's or KRB-CRED's bytes when the ticket sits inside one).
+pub(crate) fn read_ticket(r: &mut Reader<'_>) -> Result<Ticket, TicketError> {
+    let mut s = r.element(app(1), "Ticket")?.only(Reader::sequence)?;
+    let vno = s.field(0, "tkt-vno", Reader::integer)?;
     if vno != 5 {
         return Err(TicketError::BadVersion(vno));
     }
-    let realm = realm(f.required(1, "realm")?, "realm")?;
-    let sname = parse_principal_name(f.required(2, "sname")?, realm)?;
-    let enc_part = parse_encrypted_data(f.required(3, "enc-part")?)?;
-    f.finish("Ticket")?;
+    let realm = s.field(1, "realm", Reader::string)?;
+    let sname = s.field(2, "sname", |r, f| read_principal(r, f, realm))?;
+    let enc_part = s.field(3, "enc-part", read_encrypted_data)?;
+    s.skip_extensions()?;
     Ok(Ticket { sname, enc_part })
 }
 
 /// Parse a DER Ticket ([APPLICATION 1]).
 pub fn parse_ticket(der: &[u8]) -> Result<Ticket, TicketError> {
-    parse_ticket_tlv(der)
+    let mut r = Reader::new(der, "Ticket");
+    let ticket = read_ticket(&mut r)?;
+    r.finish()?;
+    Ok(ticket)
 }
 
 /// Encode a Ticket as DER.
@@ -335,55 +347,49 @@ pub fn encode_ticket(ticket: &Ticket) -> Vec<u8> {
     )
 }
 
+fn read_enc_ticket_part(r: &mut Reader<'_>) -> Result<EncTicketPart, DerError> {
+    let mut s = r.element(app(3), "EncTicketPart")?.only(Reader::sequence)?;
+    let flags = s.field(0, "flags", Reader::flags)?;
+    let session_key = s.field(1, "key", read_encryption_key)?;
+    let crealm = s.field(2, "crealm", Reader::string)?;
+    let client = s.field(3, "cname", |r, f| read_principal(r, f, crealm))?;
+    let (transited_type, transited) = s.field(4, "transited", |r, f| {
+        let mut tr = r.sequence(f)?;
+        let tr_type = tr.field(0, "tr-type", Reader::int32)?;
+        let contents = tr.field(1, "contents", Reader::octets)?.to_vec();
+        tr.skip_extensions()?;
+        Ok((tr_type, contents))
+    })?;
+    let authtime = s.field(5, "authtime", Reader::time_lenient)?;
+    let starttime = s.optional_field(6, "starttime", Reader::time_lenient)?;
+    let endtime = s.field(7, "endtime", Reader::time_lenient)?;
+    let renew_till = s.optional_field(8, "renew-till", Reader::time_lenient)?;
+    // caddr [9]: checked for form, not kept (spnkt does not check addresses).
+    s.optional_field(9, "caddr", |r, f| r.sequence(f).map(drop))?;
+    let authorization_data = s
+        .optional_field(10, "authorization-data", read_authorization_data)?
+        .unwrap_or_default();
+    s.skip_extensions()?;
+    Ok(EncTicketPart {
+        flags: TicketFlags(flags),
+        session_key,
+        client,
+        transited_type,
+        transited,
+        authtime,
+        starttime,
+        endtime,
+        renew_till,
+        authorization_data,
+    })
+}
+
 /// Decode a DER EncTicketPart ([APPLICATION 3]), e.g. a decrypted ticket's plaintext.
 pub fn parse_enc_ticket_part(der: &[u8]) -> Result<EncTicketPart, TicketError> {
-    let inner = || -> Result<EncTicketPart, DerError> {
-        let app_body = der::expect_only(der, app(3), "EncTicketPart")?;
-        let body = der::expect_only(app_body, der::SEQUENCE, "EncTicketPart")?;
-        let mut f = Fields::new(body);
-        let flags = der::flags(f.required(0, "flags")?, "flags")?;
-        let session_key = parse_encryption_key(f.required(1, "key")?)?;
-        let crealm = realm(f.required(2, "crealm")?, "crealm")?;
-        let client = parse_principal_name(f.required(3, "cname")?, crealm)?;
-        let tr = der::expect_only(f.required(4, "transited")?, der::SEQUENCE, "transited")?;
-        let mut trf = Fields::new(tr);
-        let transited_type = der::int32(trf.required(0, "tr-type")?, "tr-type")?;
-        let transited = der::octet_string(trf.required(1, "contents")?, "contents")?.to_vec();
-        trf.finish("transited")?;
-        let authtime = der::time(f.required(5, "authtime")?, "authtime")?;
-        let starttime = f
-            .optional(6, "starttime")?
-            .map(|t| der::time(t, "starttime"))
-            .transpose()?;
-        let endtime = der::time(f.required(7, "endtime")?, "endtime")?;
-        let renew_till = f
-            .optional(8, "renew-till")?
-            .map(|t| der::time(t, "renew-till"))
-            .transpose()?;
-        // caddr [9]: checked for form, not kept (spnkt does not check addresses).
-        if let Some(caddr) = f.optional(9, "caddr")? {
-            der::expect_only(caddr, der::SEQUENCE, "caddr")?;
-        }
-        let authorization_data = f
-            .optional(10, "authorization-data")?
-            .map(parse_authorization_data)
-            .transpose()?
-            .unwrap_or_default();
-        f.finish("EncTicketPart")?;
-        Ok(EncTicketPart {
-            flags: TicketFlags(flags),
-            session_key,
-            client,
-            transited_type,
-            transited,
-            authtime,
-            starttime,
-            endtime,
-            renew_till,
-            authorization_data,
-        })
-    };
-    Ok(inner()?)
+    let mut r = Reader::new(der, "EncTicketPart");
+    let part = read_enc_ticket_part(&mut r)?;
+    r.finish()?;
+    Ok(part)
 }
 
 /// Encode an EncTicketPart as DER (it holds the session key: zeroized on drop).
@@ -401,14 +407,14 @@ pub fn encode_enc_ticket_part(part: &EncTicketPart) -> zeroize::Zeroizing<Vec<u8
                 der::field(1, &der::enc_octets(&part.transited)),
             ]),
         ),
-        der::field(5, &der::enc_time(part.authtime)),
+        der::field(5, &der::enc_time_clamped(part.authtime)),
     ];
     if let Some(t) = part.starttime {
-        parts.push(der::field(6, &der::enc_time(t)));
+        parts.push(der::field(6, &der::enc_time_clamped(t)));
     }
-    parts.push(der::field(7, &der::enc_time(part.endtime)));
+    parts.push(der::field(7, &der::enc_time_clamped(part.endtime)));
     if let Some(t) = part.renew_till {
-        parts.push(der::field(8, &der::enc_time(t)));
+        parts.push(der::field(8, &der::enc_time_clamped(t)));
     }
     if !part.authorization_data.is_empty() {
         parts.push(der::field(
