@@ -6,11 +6,13 @@
 //! (errors to exit codes), [`secret_input`], [`atomic_file`] and [`timefmt`].
 //! [`diagnose`] is the pure analysis behind `spnkt verify`.
 
+pub mod ad;
 pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod diagnose;
 pub mod exit;
+pub mod kdc;
 pub mod krb;
 pub mod secret_input;
 pub mod timefmt;

@@ -1,0 +1,4 @@
+//! The directory: the AD account model and the LDAP operations spnkt performs.
+
+pub mod account;
+pub mod ldap;
