@@ -30,6 +30,11 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -s h -l help -d 'Print help (s
 complete -c spnkt -n "__fish_spnkt_needs_command" -s V -l version -d 'Print version'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "keytab" -d 'Create, list, merge and edit keytab files (offline, no directory access)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "verify" -d 'Decrypt a captured service ticket with a keytab and say why it fails'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "create" -d 'Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "rotate" -d 'Set a new random password and rewrite the keytab (keeping the previous kvno)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "delete" -d 'Delete the account holding HTTP/host (only one spnkt created, unless --force)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "spn" -d 'List, add, remove and check service principal names (setspn)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "account" -d 'Show a service account as AD sees it'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "generate" -d 'Generate man pages or shell completions'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -75,6 +80,164 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s s -l service -d '
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l host -d 'The web site\'s host name as users type it (a lower-case FQDN); the SPN is HTTP/HOST' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s k -l keytab -d 'Keytab file to write' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l account -d 'Account name (sAMAccountName, at most 20 characters) [default: svc-http-<first label of HOST>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ou -d 'Container for the new account [default: CN=Users,<base DN>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l delegation -d 'Kerberos delegation; required without a terminal, so nobody gets or loses delegation by accident' -r -f -a "none\t'No delegation'
+unconstrained\t'Trust this user for delegation to any service (Kerberos only): TRUSTED_FOR_DELEGATION, what WebSphere/HCL SPNEGO needs; the service can act as its users anywhere'
+constrained\t'Only to the services given with --delegate-to (msDS-AllowedToDelegateTo)'"
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l delegate-to -d 'With --delegation constrained: an SPN the service may delegate to (repeatable)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l enctypes -d 'Encryption types, comma-separated: aes256, aes128, rc4 (rc4 only for old clients)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-file -d 'Read the password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-env -d 'Read the password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l protocol-transition -d 'With --delegation constrained: allow protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION, "use any authentication protocol")'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-upn -d 'Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l rotate -d 'If the account exists (without HTTP/HOST), take it over: converge its attributes and reset its password'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l dry-run -d 'Print the plan (every LDAP change and file write) and change nothing'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l append -d 'Keep other principals\' entries of an existing keytab (this principal\'s are replaced)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l force -d 'Overwrite an existing keytab'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s k -l keytab -d 'Keytab to rewrite (created if missing)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l keep-old -d 'How many previous kvnos of the principal to keep in the keytab' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l dry-run -d 'Print the plan and change nothing'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l force -d 'Also delete an account spnkt did not create (never a computer account)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l dry-run -d 'Print the plan and change nothing'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -f -a "list" -d 'List SPNs: of an account, for a host, or every HTTP/ SPN (setspn -L / -Q)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -f -a "add" -d 'Add an SPN to an account (refused if any object holds it already)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -f -a "remove" -d 'Remove an SPN from an account'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -f -a "check" -d 'Report duplicate SPNs and HOST/ clashes (setspn -X); exit status 4 when any are found'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l account -d 'The SPNs of this account (sAMAccountName)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l host -d 'Every SPN for this host name, whichever account holds it' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l account -d 'The account (sAMAccountName)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l account -d 'The account (sAMAccountName)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l host -d 'Only SPNs for this host name' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -f -a "show" -d 'The account holding HTTP/HOST: SPNs, UPN, flags, enctypes, kvno, password age, delegation'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s k -l keytab -d 'Also check that this keytab holds the account\'s current kvno and enctypes' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s h -l help -d 'Print help'

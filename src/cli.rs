@@ -29,6 +29,10 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 description: "List a keytab's entries",
                 command: "spnkt keytab list app1.keytab",
             },
+            Example {
+                description: "Create the AD account for https://app1.example.com and a proven keytab in one step",
+                command: "spnkt create --host app1.example.com --keytab app1.keytab --delegation none \\\n    --ldap-url ldaps://dc1.example.com --bind-user admin@EXAMPLE.COM",
+            },
         ],
     ),
     (
@@ -115,6 +119,110 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
             },
         ],
     ),
+    (
+        "spnkt create",
+        &[
+            Example {
+                description: "Create the account for https://app1.example.com, prove its keys with the KDC and write the keytab (asks before changing anything)",
+                command: "spnkt create --host app1.example.com --keytab app1.keytab --delegation none \\\n    --ldap-url ldaps://dc1.example.com --bind-user admin@EXAMPLE.COM",
+            },
+            Example {
+                description: "Show what would be done, change nothing",
+                command: "spnkt create --host app1.example.com --keytab app1.keytab --delegation none --dry-run",
+            },
+            Example {
+                description: "Scripted: bind password from the environment, no questions, JSON report, WebSphere-style delegation",
+                command: "SPNKT_LDAP_URL=ldaps://dc1.example.com SPNKT_BIND_USER=admin@EXAMPLE.COM \\\n    spnkt --json create --host app1.example.com --keytab app1.keytab \\\n    --delegation unconstrained --bind-password-env AD_PW --yes",
+            },
+        ],
+    ),
+    (
+        "spnkt rotate",
+        &[Example {
+            description: "New password and keys for HTTP/app1.example.com; the keytab keeps the previous kvno for tickets in flight",
+            command: "spnkt rotate --host app1.example.com --keytab app1.keytab --bind-password-env AD_PW --yes",
+        }],
+    ),
+    (
+        "spnkt delete",
+        &[Example {
+            description: "Remove the account spnkt created for HTTP/app1.example.com (after showing it)",
+            command: "spnkt delete --host app1.example.com",
+        }],
+    ),
+    (
+        "spnkt spn",
+        &[
+            Example {
+                description: "Which account holds HTTP/app1.example.com (setspn -Q)",
+                command: "spnkt spn list --host app1.example.com",
+            },
+            Example {
+                description: "Find duplicate SPNs and HOST/ clashes in the directory (setspn -X)",
+                command: "spnkt spn check",
+            },
+        ],
+    ),
+    (
+        "spnkt spn list",
+        &[
+            Example {
+                description: "Every SPN for one host name, with the account holding it",
+                command: "spnkt spn list --host app1.example.com",
+            },
+            Example {
+                description: "The SPNs of one account (setspn -L)",
+                command: "spnkt spn list --account svc-http-app1",
+            },
+        ],
+    ),
+    (
+        "spnkt spn add",
+        &[Example {
+            description: "Add an alias name to an account (refused if another object holds it)",
+            command: "spnkt spn add --account svc-http-app1 HTTP/www.example.com",
+        }],
+    ),
+    (
+        "spnkt spn remove",
+        &[Example {
+            description: "Remove an SPN from an account",
+            command: "spnkt spn remove --account svc-http-app1 HTTP/www.example.com",
+        }],
+    ),
+    (
+        "spnkt spn check",
+        &[
+            Example {
+                description: "Check the whole directory (exit status 4 when problems are found)",
+                command: "spnkt spn check",
+            },
+            Example {
+                description: "Check one host name, as JSON",
+                command: "spnkt --json spn check --host app1.example.com",
+            },
+        ],
+    ),
+    (
+        "spnkt account",
+        &[Example {
+            description: "Show the account behind HTTP/app1.example.com and compare it with a keytab",
+            command: "spnkt account show --host app1.example.com --keytab app1.keytab",
+        }],
+    ),
+    (
+        "spnkt account show",
+        &[
+            Example {
+                description: "SPNs, UPN, flags, enctypes, kvno and delegation of the account behind HTTP/app1.example.com",
+                command: "spnkt account show --host app1.example.com",
+            },
+            Example {
+                description: "Does the keytab match the account's kvno and enctypes? (exit status 4 if not)",
+                command: "spnkt account show --host app1.example.com --keytab app1.keytab",
+            },
+        ],
+    ),
 ];
 
 /// The examples for a command path such as `spnkt keytab create`.
@@ -144,15 +252,15 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     (0, "success"),
     (
         1,
-        "failure: a file could not be read or written, a keytab is malformed, a key could not be derived, nothing matched",
+        "failure: a file could not be read or written, a keytab is malformed, a key could not be derived, nothing matched, the directory or KDC could not be reached or refused a change",
     ),
     (
         2,
-        "usage error: unknown option, bad principal, bad encryption type name, bad kvno, missing password source",
+        "usage error or refused input: unknown option, bad principal, bad encryption type name, bad kvno, missing password source, a host name or account that cannot work (IP address, HTTPS/, no dots, name in use by another object), no --yes without a terminal",
     ),
     (
         4,
-        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one",
+        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one; `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
     ),
 ];
 
@@ -165,6 +273,27 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "SOURCE_DATE_EPOCH",
         "When set (seconds since 1970-01-01 UTC), used as the timestamp of the keytab entries written instead of the current time, for reproducible keytabs; `spnkt verify` takes it as \"now\" when judging ticket lifetimes (\"expired 2h ago\"), for reproducible reports.",
+    ),
+    (
+        "SPNKT_LDAP_URL",
+        "Directory URL for --ldap-url: ldaps://dc1.example.com (port 636) or ldap://dc1.example.com with --starttls.",
+    ),
+    (
+        "SPNKT_BIND_USER",
+        "Account to bind as, for --bind-user: user@REALM, DOMAIN\\user or a DN.",
+    ),
+    (
+        "SPNKT_CA_CERT",
+        "PEM file with the CA that signed the domain controller's certificate, for --ca-cert (trusted on top of the system's CAs).",
+    ),
+    (
+        "SPNKT_REALM",
+        "Kerberos realm for --realm (the AD domain in upper case).",
+    ),
+    ("SPNKT_KDC", "KDC for --kdc, host[:port]."),
+    (
+        "KRB5_CONFIG",
+        "krb5.conf to read default_realm and the realm's kdc entries from (default /etc/krb5.conf). DNS SRV lookup of KDCs is not implemented yet.",
     ),
     ("NO_COLOR", "Disables colours in help and error output."),
 ];
@@ -231,6 +360,33 @@ pub enum Command {
         after_long_help = examples_help("spnkt verify"),
     )]
     Verify(VerifyArgs),
+
+    /// Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab
+    #[command(
+        long_about = "Create (or converge) the Active Directory account for HTTP/<host> and write a keytab whose keys the KDC has proven: what ktpass, setspn and \"Active Directory Users and Computers\" do by hand, in one safe step.\n\nEverything is checked before the directory is touched: the host name (a lower-case FQDN, not an IP address; the service is always HTTP, also for https:// sites), the account name, that HTTP/<host> is not held by another object, and that the host is not a computer's name. Then the account is added disabled, its password set (a random one of 32 characters by default), and it is enabled with the delegation asked for; if a step fails the account this run added is deleted again. Finally the new kvno is read back, the KDC's salt is fetched, the keys are derived and proven (log in with them, get a ticket for HTTP/<host> and decrypt it), and only then the keytab is written.\n\n--dry-run shows the plan and changes nothing. Without --yes the plan is shown and confirmed on a terminal; without a terminal --yes is required.",
+        after_long_help = examples_help("spnkt create"),
+    )]
+    Create(CreateArgs),
+
+    /// Set a new random password and rewrite the keytab (keeping the previous kvno)
+    #[command(
+        long_about = "Give the account holding HTTP/<host> a new random password, read the new kvno back, prove the new keys with the KDC and rewrite the keytab with them, keeping the entries of the previous --keep-old kvnos so that tickets issued before the change still work.",
+        after_long_help = examples_help("spnkt rotate"),
+    )]
+    Rotate(RotateArgs),
+
+    /// Delete the account holding HTTP/host (only one spnkt created, unless --force)
+    #[command(
+        long_about = "Show the account that holds HTTP/<host> (DN, SPNs, description) and delete it. Only accounts spnkt created (their description says so) are deleted, unless --force; computer accounts never are.",
+        after_long_help = examples_help("spnkt delete"),
+    )]
+    Delete(DeleteArgs),
+
+    /// List, add, remove and check service principal names (setspn)
+    Spn(SpnArgs),
+
+    /// Show a service account as AD sees it
+    Account(AccountArgs),
 
     /// Generate man pages or shell completions
     #[command(hide = true)]
@@ -424,6 +580,319 @@ pub struct VerifyArgs {
     /// Only the tickets for this service principal (the realm may be left out)
     #[arg(long, short = 's', value_name = "PRINCIPAL")]
     pub service: Option<String>,
+}
+
+/// How to reach and bind to the directory, and where the KDC is. Shared by every
+/// command that talks to Active Directory.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Directory")]
+pub struct DirectoryArgs {
+    /// Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm's KDC from krb5.conf>]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "SPNKT_LDAP_URL",
+        hide_env_values = true
+    )]
+    pub ldap_url: Option<String>,
+
+    /// Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)
+    #[arg(long)]
+    pub starttls: bool,
+
+    /// PEM file with the CA of the domain controller's certificate (added to the system's CAs)
+    #[arg(
+        long,
+        value_name = "PEM",
+        env = "SPNKT_CA_CERT",
+        hide_env_values = true
+    )]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Do not verify the domain controller's certificate (INSECURE: anyone on the path can read the bind password)
+    #[arg(long)]
+    pub insecure_skip_verify: bool,
+
+    /// Account to bind as: user@REALM, DOMAIN\user or a DN
+    #[arg(
+        long,
+        value_name = "USER",
+        env = "SPNKT_BIND_USER",
+        hide_env_values = true
+    )]
+    pub bind_user: Option<String>,
+
+    #[command(flatten)]
+    pub bind_password: BindPasswordArgs,
+
+    /// Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]
+    #[arg(
+        long,
+        value_name = "REALM",
+        env = "SPNKT_REALM",
+        hide_env_values = true
+    )]
+    pub realm: Option<String>,
+
+    /// KDC to prove keys with, host[:port] [default: the realm's kdc in krb5.conf; DNS SRV lookup is not implemented yet]
+    #[arg(
+        long,
+        value_name = "HOST[:PORT]",
+        env = "SPNKT_KDC",
+        hide_env_values = true
+    )]
+    pub kdc: Option<String>,
+
+    /// Search base [default: the rootDSE's defaultNamingContext]
+    #[arg(long, value_name = "DN")]
+    pub base_dn: Option<String>,
+}
+
+/// Where the bind password comes from. At most one; with none, spnkt prompts when
+/// standard input is a terminal. There is deliberately no flag taking the password.
+#[derive(Debug, Clone, Default, Args)]
+#[group(id = "bind_password_source", multiple = false)]
+pub struct BindPasswordArgs {
+    /// Read the bind password from FILE (all of it, minus one trailing newline)
+    #[arg(long, value_name = "FILE")]
+    pub bind_password_file: Option<PathBuf>,
+
+    /// Read the bind password from the first line of standard input
+    #[arg(long)]
+    pub bind_password_stdin: bool,
+
+    /// Read the bind password from environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub bind_password_env: Option<String>,
+}
+
+/// Who the service may act for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DelegationKind {
+    /// No delegation
+    None,
+    /// Trust this user for delegation to any service (Kerberos only): TRUSTED_FOR_DELEGATION, what WebSphere/HCL SPNEGO needs; the service can act as its users anywhere
+    Unconstrained,
+    /// Only to the services given with --delegate-to (msDS-AllowedToDelegateTo)
+    Constrained,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The web site's host name as users type it (a lower-case FQDN); the SPN is HTTP/HOST
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+
+    /// Keytab file to write
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: PathBuf,
+
+    /// Account name (sAMAccountName, at most 20 characters) [default: svc-http-<first label of HOST>]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+
+    /// Container for the new account [default: CN=Users,<base DN>]
+    #[arg(long, value_name = "DN")]
+    pub ou: Option<String>,
+
+    /// Kerberos delegation; required without a terminal, so nobody gets or loses delegation by accident
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub delegation: Option<DelegationKind>,
+
+    /// With --delegation constrained: an SPN the service may delegate to (repeatable)
+    #[arg(long, value_name = "SPN")]
+    pub delegate_to: Vec<String>,
+
+    /// With --delegation constrained: allow protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION, "use any authentication protocol")
+    #[arg(long)]
+    pub protocol_transition: bool,
+
+    /// Encryption types, comma-separated: aes256, aes128, rc4 (rc4 only for old clients)
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "aes256,aes128"
+    )]
+    pub enctypes: Vec<String>,
+
+    /// Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)
+    #[arg(long)]
+    pub no_upn: bool,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    /// If the account exists (without HTTP/HOST), take it over: converge its attributes and reset its password
+    #[arg(long)]
+    pub rotate: bool,
+
+    /// Print the plan (every LDAP change and file write) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Keep other principals' entries of an existing keytab (this principal's are replaced)
+    #[arg(long, conflicts_with = "force")]
+    pub append: bool,
+
+    /// Overwrite an existing keytab
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The web site's host name; the account is the one holding HTTP/HOST
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+
+    /// Keytab to rewrite (created if missing)
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: PathBuf,
+
+    /// How many previous kvnos of the principal to keep in the keytab
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub keep_old: u32,
+
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The web site's host name; the account is the one holding HTTP/HOST
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+
+    /// Do not ask for confirmation (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Also delete an account spnkt did not create (never a computer account)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print the plan and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    arg_required_else_help = true,
+    disable_help_subcommand = true,
+    after_long_help = examples_help("spnkt spn"),
+)]
+pub struct SpnArgs {
+    #[command(subcommand)]
+    pub command: SpnCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpnCommand {
+    /// List SPNs: of an account, for a host, or every HTTP/ SPN (setspn -L / -Q)
+    #[command(after_long_help = examples_help("spnkt spn list"))]
+    List(SpnListArgs),
+
+    /// Add an SPN to an account (refused if any object holds it already)
+    #[command(after_long_help = examples_help("spnkt spn add"))]
+    Add(SpnChangeArgs),
+
+    /// Remove an SPN from an account
+    #[command(after_long_help = examples_help("spnkt spn remove"))]
+    Remove(SpnChangeArgs),
+
+    /// Report duplicate SPNs and HOST/ clashes (setspn -X); exit status 4 when any are found
+    #[command(after_long_help = examples_help("spnkt spn check"))]
+    Check(SpnCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SpnListArgs {
+    /// The SPNs of this account (sAMAccountName)
+    #[arg(long, value_name = "NAME", conflicts_with = "host")]
+    pub account: Option<String>,
+
+    /// Every SPN for this host name, whichever account holds it
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SpnChangeArgs {
+    /// The account (sAMAccountName)
+    #[arg(long, value_name = "NAME")]
+    pub account: String,
+
+    /// The SPN, e.g. HTTP/app1.example.com
+    #[arg(value_name = "SPN")]
+    pub spn: String,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SpnCheckArgs {
+    /// Only SPNs for this host name
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    arg_required_else_help = true,
+    disable_help_subcommand = true,
+    after_long_help = examples_help("spnkt account"),
+)]
+pub struct AccountArgs {
+    #[command(subcommand)]
+    pub command: AccountCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// The account holding HTTP/HOST: SPNs, UPN, flags, enctypes, kvno, password age, delegation
+    #[command(after_long_help = examples_help("spnkt account show"))]
+    Show(AccountShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountShowArgs {
+    /// The web site's host name; the account is the one holding HTTP/HOST
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+
+    /// Also check that this keytab holds the account's current kvno and enctypes
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
 }
 
 #[derive(Debug, Args)]

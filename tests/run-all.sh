@@ -2,15 +2,25 @@
 # The full test suite, as the README and CI run it.
 #
 # On a fresh Debian machine as root it installs the real peers the tests are judged
-# by (MIT krb5 tools, an MIT KDC, curl), then runs formatting, lint and every test
-# with those peers REQUIRED (SPNKT_REQUIRE_PEERS=1: a missing peer fails instead of skipping).
-# Without root it runs the same, provided the peers are already installed.
+# by (MIT krb5 tools, an MIT KDC, curl, a Samba AD DC, OpenLDAP's ldap-utils, Apache +
+# mod_auth_gssapi), starts the Samba AD lab (tests/lab/samba-lab.sh), then runs
+# formatting, lint and every test with those peers REQUIRED (SPNKT_REQUIRE_PEERS=1: a
+# missing peer fails instead of skipping), and stops the lab again, also on failure.
+# Without root it runs the same, provided the peers are installed and the lab is
+# already running (its settings are read from $SPNKT_LAB_DIR/env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # --- real peers --------------------------------------------------------------
-# krb5kdc, kdb5_util and kadmin.local live in /usr/sbin, not on every user's PATH.
+# krb5kdc, kdb5_util, kadmin.local, samba and apache2 live in /usr/sbin, not on every
+# user's PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
+lab=tests/lab/samba-lab.sh
+if [ "$(id -u)" = 0 ]; then
+  # The Samba AD DC, ldap-utils, Apache + mod_auth_gssapi: installed with their
+  # services kept from starting (the lab runs its own samba, the tests their own apache).
+  "$lab" install
+fi
 packages=()
 need() { # need COMMAND PACKAGE: queue PACKAGE unless COMMAND exists (each package once)
   command -v "$1" >/dev/null 2>&1 && return
@@ -25,6 +35,9 @@ need kdb5_util krb5-kdc
 need kadmin.local krb5-admin-server
 need curl curl          # a real SPNEGO client (curl --negotiate)
 need python3 python3
+need samba samba        # the Samba AD DC: tests/e2e_samba.rs (installed by samba-lab.sh as root)
+need ldapsearch ldap-utils
+need apache2 apache2
 if ((${#packages[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "run-all: installing ${packages[*]}"
@@ -43,7 +56,30 @@ cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+lab_started=0
+cleanup() {
+  rm -f "$log"
+  # Stop the lab this run started (also after a failure); one that was already
+  # running when the run began belongs to someone else and is left alone.
+  if [ "$lab_started" = 1 ]; then "$lab" stop || true; fi
+}
+trap cleanup EXIT
+
+# --- the Samba AD lab for the end-to-end tests -----------------------------------
+if [ "$(id -u)" = 0 ]; then
+  if "$lab" status; then
+    echo "run-all: the Samba AD lab is already running: using it, leaving it running"
+  else
+    lab_started=1
+  fi
+  # Idempotent when running; prints the SPNKT_LAB_* exports the tests read.
+  lab_env=$("$lab" start)
+  eval "$lab_env"
+elif [ -r "${SPNKT_LAB_DIR:-/tmp/spnkt-lab}/env.sh" ]; then
+  # shellcheck disable=SC1090,SC1091
+  . "${SPNKT_LAB_DIR:-/tmp/spnkt-lab}/env.sh"
+fi
+
 cargo test --locked --doc 2>&1 | tee "$log"
 # --all-targets also runs each criterion benchmark once, so benches cannot rot.
 cargo test --locked --all-targets 2>&1 | tee -a "$log"
@@ -54,6 +90,15 @@ kdc_tests=$(grep -c '^\*\*\* real MIT KDC test .* ran' "$log" || true)
 echo "real MIT KDC tests run: $kdc_tests"
 if [ "$kdc_tests" -lt 4 ]; then
   echo "run-all: expected 4 real MIT KDC tests, $kdc_tests ran" >&2
+  exit 1
+fi
+# The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
+# line once they passed: every #[test] in tests/e2e_samba.rs must have.
+e2e_expected=$(grep -c '^#\[test\]' tests/e2e_samba.rs)
+e2e_tests=$(grep -c '^\*\*\* samba e2e test .* ran' "$log" || true)
+echo "samba e2e tests run: $e2e_tests of $e2e_expected"
+if [ "$e2e_tests" -lt "$e2e_expected" ]; then
+  echo "run-all: expected $e2e_expected Samba e2e tests, $e2e_tests ran" >&2
   exit 1
 fi
 # One closing line with the totals over every test binary.

@@ -184,7 +184,17 @@ mod tests {
                 "spnkt-keytab-list.1",
                 "spnkt-keytab-merge.1",
                 "spnkt-keytab-remove.1",
-                "spnkt-verify.1"
+                "spnkt-verify.1",
+                "spnkt-create.1",
+                "spnkt-rotate.1",
+                "spnkt-delete.1",
+                "spnkt-spn.1",
+                "spnkt-spn-list.1",
+                "spnkt-spn-add.1",
+                "spnkt-spn-remove.1",
+                "spnkt-spn-check.1",
+                "spnkt-account.1",
+                "spnkt-account-show.1"
             ]
         );
         for (name, page) in &pages {

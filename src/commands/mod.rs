@@ -14,16 +14,23 @@ use clap::Parser;
 use zeroize::Zeroizing;
 
 use crate::atomic_file::{self, Overwrite};
-use crate::cli::{Cli, Command, GlobalArgs, KeytabCommand};
+use crate::cli::{AccountCommand, Cli, Command, GlobalArgs, KeytabCommand, SpnCommand};
 use crate::exit::{self, CliError};
 use crate::krb::keytab::{self, Keytab, KeytabEntry};
 use crate::krb::{Enctype, Principal};
 
+pub mod account;
+pub mod create;
+pub mod delete;
+pub mod directory;
 pub mod generate;
 pub mod keytab_create;
 pub mod keytab_list;
 pub mod keytab_merge;
 pub mod keytab_remove;
+pub mod provision;
+pub mod rotate;
+pub mod spn;
 pub mod verify;
 
 /// What a command produced.
@@ -34,6 +41,22 @@ pub struct Outcome {
     /// Printed on stdout (one line) with `--json`; `None` prints `human` anyway.
     pub json: Option<serde_json::Value>,
 }
+
+/// A command that ran (partly) and failed: `outcome` is its report (printed as
+/// usual, with the error added to the JSON object), `error` decides the exit code.
+#[derive(Debug)]
+pub struct Reported {
+    pub outcome: Outcome,
+    pub error: CliError,
+}
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.error.message)
+    }
+}
+
+impl std::error::Error for Reported {}
 
 /// Warnings and notes: printed on stderr unless `--quiet`, and kept for `--json`.
 #[derive(Debug, Default)]
@@ -106,7 +129,24 @@ where
                 exit::print_rendered(&r, false);
                 r.exit.into()
             }
-            Err(e) => exit::report(&e, cli.global.json),
+            Err(e) => match e.downcast::<Reported>() {
+                // A directory command ran partly: its facts are the output (with the
+                // error inside the JSON object), the error goes to stderr too.
+                Ok(rep) => {
+                    let Reported { mut outcome, error } = rep;
+                    if let Some(obj) = outcome.json.as_mut().and_then(|v| v.as_object_mut()) {
+                        obj.insert(
+                            "error".into(),
+                            serde_json::json!({"code": error.exit.code(), "message": error.message, "hint": error.hint}),
+                        );
+                    }
+                    print_outcome(outcome, &cli.global, &ui);
+                    let r = exit::render(&anyhow::Error::new(error));
+                    exit::print_rendered(&r, false);
+                    r.exit.into()
+                }
+                Err(e) => exit::report(&e, cli.global.json),
+            },
         },
     }
 }
@@ -120,6 +160,18 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
             KeytabCommand::Remove(a) => keytab_remove::run(a, ui),
         },
         Command::Verify(a) => verify::run(a, ui),
+        Command::Create(a) => create::run(a, ui),
+        Command::Rotate(a) => rotate::run(a, ui),
+        Command::Delete(a) => delete::run(a, ui),
+        Command::Spn(s) => match &s.command {
+            SpnCommand::List(a) => spn::list(a, ui),
+            SpnCommand::Add(a) => spn::add(a, ui),
+            SpnCommand::Remove(a) => spn::remove(a, ui),
+            SpnCommand::Check(a) => spn::check(a, ui),
+        },
+        Command::Account(s) => match &s.command {
+            AccountCommand::Show(a) => account::show(a, ui),
+        },
         Command::Generate(g) => generate::run(g),
     }
 }

@@ -194,8 +194,17 @@ cmd_start() {
   print_env | tee "$D/env.sh"
 }
 
+stop_test_apaches() { # Apaches left by tests/lab/apache-spnego.sh (a test killed mid-run)
+  local d
+  for d in /tmp/spnkt-e2e-apache-*/; do
+    [[ -f $d/httpd.pid ]] || continue
+    bash "$(dirname "$0")/apache-spnego.sh" stop "$d" || true
+  done
+}
+
 cmd_stop() {
   set_dir "${1:-}"
+  stop_test_apaches
   local pid
   pid=$(running_pid) || return 0
   kill -TERM "$pid"

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mit_kdc;
+pub mod samba_lab;
 
 use std::io::Write;
 use std::path::Path;

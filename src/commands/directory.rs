@@ -1,0 +1,444 @@
+//! What every directory command shares: turning `DirectoryArgs` (+ krb5.conf) into
+//! connection settings before anything is contacted, reading the bind password,
+//! connecting and binding, confirmation, and LDAP/KDC errors with hints.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use zeroize::Zeroizing;
+
+use super::Ui;
+use crate::ad::ldap::{ConnectOptions, Directory, LdapError, RootDse, SimpleBind};
+use crate::cli::DirectoryArgs;
+use crate::exit::CliError;
+use crate::kdc::{KdcAddress, KdcError};
+use crate::krb::Password;
+use crate::krb5conf::{self, Krb5Conf};
+use crate::secret_input::strip_one_newline;
+
+/// The hint listing every way to give the bind password.
+pub const BIND_SOURCES_HINT: &str = "give the bind password with --bind-password-file FILE, --bind-password-stdin or --bind-password-env VAR, or run in a terminal to be prompted";
+
+/// Hint for a KDC that cannot be found.
+pub const KDC_HINT: &str = "give --kdc dc1.example.com (or SPNKT_KDC), or a kdc line for the realm in krb5.conf ([realms] section; KRB5_CONFIG names the file); DNS SRV lookup is not implemented yet";
+
+/// Where the bind password will come from, decided before anything is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindSource<'a> {
+    File(&'a Path),
+    Stdin,
+    Env(&'a str),
+    Prompt,
+}
+
+/// Connection settings checked offline.
+#[derive(Debug)]
+pub struct Prepared<'a> {
+    pub options: ConnectOptions,
+    pub bind_user: String,
+    pub source: BindSource<'a>,
+    /// From --realm / SPNKT_REALM / krb5.conf; else taken from the base DN later.
+    pub realm: Option<String>,
+    pub kdc: Option<String>,
+    pub base_dn: Option<String>,
+    pub conf: Krb5Conf,
+}
+
+/// Check the directory arguments without contacting anything. `stdin_taken` names
+/// another flag that reads standard input (`--password-stdin`), if any.
+pub fn prepare<'a>(
+    args: &'a DirectoryArgs,
+    ui: &mut Ui,
+    stdin_taken: Option<&str>,
+) -> Result<Prepared<'a>, CliError> {
+    let conf = krb5conf::load();
+    let realm = match args.realm.as_deref().or(conf.default_realm.as_deref()) {
+        Some(r) if r.trim().is_empty() => None,
+        Some(r) => {
+            let upper = r.trim().to_uppercase();
+            if upper != r {
+                ui.warn(format!(
+                    "realm upper-cased to {upper}: AD realms are upper case"
+                ));
+            }
+            Some(upper)
+        }
+        None => None,
+    };
+    let kdc = args
+        .kdc
+        .clone()
+        .filter(|k| !k.trim().is_empty())
+        .or_else(|| {
+            realm
+                .as_deref()
+                .and_then(|r| conf.kdcs_for(r).first().cloned())
+        });
+    let url = match args.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(u) => u.trim().to_owned(),
+        None => {
+            let Some(host) = kdc.as_deref().map(kdc_host) else {
+                return Err(CliError::usage("no domain controller given").hint(
+                    "give --ldap-url ldaps://dc1.example.com (or SPNKT_LDAP_URL); without it spnkt uses the realm's kdc from krb5.conf",
+                ));
+            };
+            let u = format!("ldaps://{host}");
+            ui.note(format!("using --ldap-url {u} (the realm's KDC)"));
+            u
+        }
+    };
+    check_url(&url, args.starttls)?;
+    if args.insecure_skip_verify {
+        ui.warn(
+            "--insecure-skip-verify: the domain controller's certificate is NOT checked; anyone on the network path can pose as it and read the bind password. Use --ca-cert instead",
+        );
+    }
+    let bind_user = match args.bind_user.as_deref().map(str::trim) {
+        Some(u) if !u.is_empty() => u.to_owned(),
+        _ => {
+            return Err(CliError::usage("no account to bind as").hint(
+                "give --bind-user admin@EXAMPLE.COM (or DOMAIN\\admin, or a DN; or SPNKT_BIND_USER); Kerberos (GSSAPI) bind is not implemented yet",
+            ));
+        }
+    };
+    let b = &args.bind_password;
+    let source = if let Some(f) = &b.bind_password_file {
+        BindSource::File(f)
+    } else if b.bind_password_stdin {
+        if let Some(other) = stdin_taken {
+            return Err(CliError::usage(format!(
+                "--bind-password-stdin and {other} cannot both read standard input"
+            ))
+            .hint("give one of the two passwords with a file (…-file) or an environment variable (…-env)"));
+        }
+        BindSource::Stdin
+    } else if let Some(v) = &b.bind_password_env {
+        BindSource::Env(v)
+    } else if std::io::stdin().is_terminal() && stdin_taken.is_none() {
+        BindSource::Prompt
+    } else if let Some(other) = stdin_taken {
+        return Err(CliError::usage(format!(
+            "no bind password given, and standard input is taken by {other}"
+        ))
+        .hint("give the bind password with --bind-password-file FILE or --bind-password-env VAR"));
+    } else {
+        return Err(
+            CliError::usage("no bind password given and standard input is not a terminal")
+                .hint(BIND_SOURCES_HINT),
+        );
+    };
+    Ok(Prepared {
+        options: ConnectOptions {
+            url,
+            starttls: args.starttls,
+            ca_cert: args.ca_cert.clone(),
+            insecure_skip_verify: args.insecure_skip_verify,
+            timeout: Duration::from_secs(30),
+        },
+        bind_user,
+        source,
+        realm,
+        kdc,
+        base_dn: args.base_dn.clone().filter(|b| !b.trim().is_empty()),
+        conf,
+    })
+}
+
+/// The host of `host[:port]` (IPv6 in brackets kept).
+fn kdc_host(kdc: &str) -> &str {
+    if kdc.starts_with('[') {
+        return kdc.split_once(']').map_or(kdc, |(h, _)| &kdc[..=h.len()]);
+    }
+    match kdc.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => kdc,
+    }
+}
+
+/// ldaps://, or ldap:// with --starttls; nothing else.
+pub fn check_url(url: &str, starttls: bool) -> Result<(), CliError> {
+    let lower = url.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("ldaps://") {
+        if rest.is_empty() {
+            return Err(CliError::usage(format!("--ldap-url `{url}` has no host"))
+                .hint("e.g. --ldap-url ldaps://dc1.example.com"));
+        }
+        if starttls {
+            return Err(
+                CliError::usage("--starttls is for ldap:// URLs; ldaps:// is TLS already")
+                    .hint("drop --starttls, or use ldap://HOST with --starttls"),
+            );
+        }
+        return Ok(());
+    }
+    if let Some(rest) = lower.strip_prefix("ldap://") {
+        if rest.is_empty() {
+            return Err(CliError::usage(format!("--ldap-url `{url}` has no host"))
+                .hint("e.g. --ldap-url ldaps://dc1.example.com"));
+        }
+        if !starttls {
+            return Err(CliError::usage(format!(
+                "refusing plain LDAP to {url}: the bind password would cross the network in clear text, and AD sets passwords only over an encrypted connection"
+            ))
+            .hint(format!(
+                "use --ldap-url ldaps://{} (port 636), or add --starttls",
+                &url["ldap://".len()..]
+            )));
+        }
+        return Ok(());
+    }
+    Err(CliError::usage(format!(
+        "--ldap-url `{url}` is not an ldaps:// or ldap:// URL"
+    ))
+    .hint("e.g. --ldap-url ldaps://dc1.example.com"))
+}
+
+/// The keytab's directory must exist before the directory is changed.
+pub fn check_keytab_dir(path: &Path) -> Result<(), CliError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() || !dir.is_dir() {
+        return Err(CliError::usage(format!(
+            "cannot write the keytab {}: {} is not a directory",
+            path.display(),
+            dir.display()
+        ))
+        .hint("create the directory first, or give another --keytab path"));
+    }
+    Ok(())
+}
+
+/// Refuse early (before any connection) when a change would need confirmation that
+/// cannot be asked for.
+pub fn require_confirmation_possible(yes: bool, dry_run: bool) -> Result<(), CliError> {
+    if yes || dry_run || std::io::stdin().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::usage(
+        "refusing to change the directory without confirmation: standard input is not a terminal",
+    )
+    .hint("add --yes to confirm in scripts, or --dry-run to see the plan first"))
+}
+
+/// Ask (on a terminal) whether to go ahead; `--yes` answers yes.
+pub fn confirm(yes: bool, question: &str) -> anyhow::Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(question)
+        .default(false)
+        .interact()
+        .context("cannot read the answer from the terminal")
+}
+
+/// The refusal when the admin says no.
+pub fn declined() -> anyhow::Error {
+    CliError::failure("cancelled: nothing was changed")
+        .hint("run again with --dry-run to review the plan, or --yes to skip the question")
+        .into()
+}
+
+/// Read the bind password from its source.
+pub fn read_bind_password(source: &BindSource<'_>, user: &str) -> anyhow::Result<Password> {
+    let password = match source {
+        BindSource::File(path) => {
+            let bytes =
+                Zeroizing::new(std::fs::read(path).with_context(|| {
+                    format!("cannot read bind password file {}", path.display())
+                })?);
+            let text = std::str::from_utf8(&bytes).map_err(|_| {
+                CliError::usage(format!(
+                    "bind password file {} is not UTF-8 text",
+                    path.display()
+                ))
+            })?;
+            Password::new(strip_one_newline(text).to_owned())
+        }
+        BindSource::Stdin => {
+            let mut line = Zeroizing::new(String::new());
+            let n = std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the bind password from standard input")?;
+            if n == 0 {
+                return Err(
+                    CliError::usage("--bind-password-stdin: standard input is empty")
+                        .hint("pipe the password in, e.g. printf '%s\\n' \"$PW\" | spnkt ...")
+                        .into(),
+                );
+            }
+            Password::new(strip_one_newline(&line).to_owned())
+        }
+        BindSource::Env(var) => match std::env::var_os(var) {
+            None => {
+                return Err(CliError::usage(format!(
+                    "--bind-password-env: environment variable {var} is not set"
+                ))
+                .hint(format!("export {var} first, or: {BIND_SOURCES_HINT}"))
+                .into());
+            }
+            Some(v) => Password::new(v.into_string().map_err(|_| {
+                CliError::usage(format!(
+                    "--bind-password-env: environment variable {var} is not valid UTF-8"
+                ))
+            })?),
+        },
+        BindSource::Prompt => Password::new(
+            dialoguer::Password::new()
+                .with_prompt(format!("Password for {user}"))
+                .interact()
+                .context("cannot read the bind password from the terminal")?,
+        ),
+    };
+    if password.is_empty() {
+        return Err(CliError::usage("the bind password is empty")
+            .hint(BIND_SOURCES_HINT)
+            .into());
+    }
+    Ok(password)
+}
+
+/// A bound connection and what it told us.
+pub struct Session {
+    pub dir: Directory,
+    pub root: RootDse,
+    pub base_dn: String,
+    pub realm: String,
+    pub kdc: Option<String>,
+    pub url: String,
+    pub bind_user: String,
+}
+
+impl Session {
+    /// The KDC address, or a usage error naming how to give one.
+    pub fn kdc(&self) -> Result<KdcAddress, CliError> {
+        self.kdc.clone().map(KdcAddress).ok_or_else(|| {
+            CliError::usage(format!("no KDC known for realm {}", self.realm)).hint(KDC_HINT)
+        })
+    }
+}
+
+/// Read the bind password, connect, bind, read the rootDSE.
+pub fn connect(p: Prepared<'_>, ui: &mut Ui) -> anyhow::Result<Session> {
+    let password = read_bind_password(&p.source, &p.bind_user)?;
+    let url = p.options.url.clone();
+    let mut dir = Directory::connect(&p.options).map_err(|e| {
+        ldap_error(
+            e,
+            &format!("cannot connect to {url}"),
+            "check --ldap-url (host and port) and that the DC's certificate is trusted (--ca-cert PEM)",
+        )
+    })?;
+    dir.bind(&SimpleBind {
+        user: p.bind_user.clone(),
+        password,
+    })
+    .map_err(|e| {
+        ldap_error(
+            e,
+            &format!("cannot bind to {url} as {}", p.bind_user),
+            "check --bind-user (user@REALM, DOMAIN\\user or a DN) and the bind password",
+        )
+    })?;
+    let root = dir.root_dse().map_err(|e| {
+        ldap_error(
+            e,
+            "cannot read the rootDSE",
+            "is this an Active Directory domain controller?",
+        )
+    })?;
+    let base_dn = p
+        .base_dn
+        .clone()
+        .unwrap_or_else(|| root.default_naming_context.clone());
+    let realm = match p.realm.clone() {
+        Some(r) => r,
+        None => {
+            let r = realm_from_dn(&base_dn).ok_or_else(|| {
+                CliError::usage("no realm: none given and none in krb5.conf")
+                    .hint("give --realm EXAMPLE.COM (or SPNKT_REALM)")
+            })?;
+            ui.note(format!("realm {r} (from the base DN {base_dn})"));
+            r
+        }
+    };
+    let kdc = p
+        .kdc
+        .clone()
+        .or_else(|| p.conf.kdcs_for(&realm).first().cloned());
+    Ok(Session {
+        dir,
+        root,
+        base_dn,
+        realm,
+        kdc,
+        url,
+        bind_user: p.bind_user,
+    })
+}
+
+/// `DC=example,DC=com` → `EXAMPLE.COM`.
+pub fn realm_from_dn(dn: &str) -> Option<String> {
+    let parts: Vec<String> = dn
+        .split(',')
+        .filter_map(|rdn| {
+            let (k, v) = rdn.trim().split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case("dc")
+                .then(|| v.trim().to_uppercase())
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("."))
+}
+
+/// An LDAP error as a failure with context and a hint.
+pub fn ldap_error(e: LdapError, what: &str, hint: &str) -> anyhow::Error {
+    CliError::failure(format!("{what}: {e}")).hint(hint).into()
+}
+
+/// A KDC error as a message.
+pub fn kdc_message(e: &KdcError) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert!(check_url("ldaps://dc1.example.com", false).is_ok());
+        assert!(check_url("LDAPS://dc1:636", false).is_ok());
+        assert!(check_url("ldap://dc1", true).is_ok());
+        let e = check_url("ldap://dc1", false).unwrap_err();
+        assert!(e.message.starts_with("refusing plain LDAP"));
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("use --ldap-url ldaps://dc1 (port 636), or add --starttls")
+        );
+        assert!(check_url("ldaps://dc1", true).is_err());
+        assert!(check_url("http://dc1", false).is_err());
+        assert!(check_url("ldaps://", false).is_err());
+    }
+
+    #[test]
+    fn realm_and_kdc_host() {
+        assert_eq!(
+            realm_from_dn("DC=example,DC=test").as_deref(),
+            Some("EXAMPLE.TEST")
+        );
+        assert_eq!(
+            realm_from_dn("OU=x, dc=Corp ,dc=example,DC=com").as_deref(),
+            Some("CORP.EXAMPLE.COM")
+        );
+        assert_eq!(realm_from_dn("CN=x"), None);
+        assert_eq!(kdc_host("127.0.0.1:88"), "127.0.0.1");
+        assert_eq!(kdc_host("dc1.example.com"), "dc1.example.com");
+        assert_eq!(kdc_host("[::1]:88"), "[::1]");
+    }
+}
