@@ -758,7 +758,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__verify)
-            opts="-k -t -s -q -h --keytab --ticket --service --json --quiet --help"
+            opts="-k -t -s -q -h --keytab --ticket --service --live --spn --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -785,6 +785,30 @@ _spnkt() {
                     return 0
                     ;;
                 -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

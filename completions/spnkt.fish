@@ -77,6 +77,14 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subc
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s k -l keytab -d 'Keytab with the service\'s keys [default: $KRB5_KTNAME]' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s t -l ticket -d 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s s -l service -d 'Only the tickets for this service principal (the realm may be left out)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l spn -d 'With --live: the service principal to ask for [default: every principal in the keytab]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l live -d 'Ask the KDC for a service ticket now (like `kvno -k`) and check it, instead of a captured --ticket'
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -91,13 +99,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l delegate-to -d 'W
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l enctypes -d 'Encryption types, comma-separated: aes256, aes128, rc4 (rc4 only for old clients)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-file -d 'Read the password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-env -d 'Read the password from environment variable VAR' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l protocol-transition -d 'With --delegation constrained: allow protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION, "use any authentication protocol")'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-upn -d 'Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)'
@@ -116,13 +124,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s h -l help -d 'Pri
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s k -l keytab -d 'Keytab to rewrite (created if missing)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l keep-old -d 'How many previous kvnos of the principal to keep in the keytab' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l dry-run -d 'Print the plan and change nothing'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
@@ -133,13 +141,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l json -d 'Print th
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l force -d 'Also delete an account spnkt did not create (never a computer account)'
@@ -159,13 +167,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -f -a "check" -d 'Report duplicate SPNs and HOST/ clashes (setspn -X); exit status 4 when any are found'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l account -d 'The SPNs of this account (sAMAccountName)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l host -d 'Every SPN for this host name, whichever account holds it' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
@@ -174,13 +182,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l account -d 'The account (sAMAccountName)' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
@@ -189,13 +197,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l account -d 'The account (sAMAccountName)' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
@@ -204,13 +212,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l host -d 'Only SPNs for this host name' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
@@ -224,13 +232,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -f -a "show" -d 'The account holding HTTP/HOST: SPNs, UPN, flags, enctypes, kvno, password age, delegation'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s k -l keytab -d 'Also check that this keytab holds the account\'s current kvno and enctypes' -r -F
-complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm\'s KDC from krb5.conf>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to prove keys with, host[:port] [default: the realm\'s kdc in krb5.conf; DNS SRV lookup is not implemented yet]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'

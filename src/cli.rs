@@ -104,6 +104,10 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
                 description: "Only the ticket for one service, as JSON, with the keytab named by KRB5_KTNAME",
                 command: "KRB5_KTNAME=FILE:/etc/app1.keytab spnkt --json verify --ticket ticket.kirbi \\\n    --service HTTP/app1.example.com@EXAMPLE.COM",
             },
+            Example {
+                description: "Ask the KDC for a ticket now (like kvno -k) with your kinit credentials and check it with the keytab",
+                command: "kinit admin@EXAMPLE.COM && spnkt verify --live --keytab app1.keytab --spn HTTP/app1.example.com",
+            },
         ],
     ),
     (
@@ -260,7 +264,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     ),
     (
         4,
-        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one; `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
+        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one, or with --live the KDC refused the service ticket (an SPN it does not know); `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
     ),
 ];
 
@@ -269,6 +273,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "KRB5_KTNAME",
         "Default keytab for `spnkt keytab list` when no FILE is given, and for `spnkt verify` without --keytab. A `FILE:` or `WRFILE:` prefix is accepted; other keytab types (MEMORY:, KEYRING:, ...) are not.",
+    ),
+    (
+        "KRB5CCNAME",
+        "Credential cache `spnkt verify --live` takes the ticket-granting ticket from (FILE:PATH or a plain path; other types such as KEYRING: or KCM: are not read). Default: /tmp/krb5cc_<uid>.",
     ),
     (
         "SOURCE_DATE_EPOCH",
@@ -293,16 +301,26 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ("SPNKT_KDC", "KDC for --kdc, host[:port]."),
     (
         "KRB5_CONFIG",
-        "krb5.conf to read default_realm and the realm's kdc entries from (default /etc/krb5.conf). DNS SRV lookup of KDCs is not implemented yet.",
+        "krb5.conf to read default_realm and the realm's kdc entries from (default /etc/krb5.conf). A realm without a kdc entry is looked up in DNS (SRV _kerberos._tcp.REALM).",
+    ),
+    (
+        "SPNKT_DNS_SERVER",
+        "Nameserver for the DNS SRV lookups of a KDC (_kerberos._tcp.REALM) and domain controller (_ldap._tcp.dc._msdcs.REALM) not given otherwise, ip[:port] (default: the nameserver lines of /etc/resolv.conf).",
     ),
     ("NO_COLOR", "Disables colours in help and error output."),
 ];
 
 /// Files (rendered as FILES in the man pages).
-pub const FILES: &[(&str, &str)] = &[(
-    ".NAME.spnkt-tmp-*",
-    "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error.",
-)];
+pub const FILES: &[(&str, &str)] = &[
+    (
+        ".NAME.spnkt-tmp-*",
+        "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error.",
+    ),
+    (
+        "/etc/resolv.conf",
+        "Its nameserver lines (at most three) are asked for the DNS SRV records of a realm's KDC and domain controllers, over UDP (2 s, one retry each) and TCP for truncated replies; SPNKT_DNS_SERVER overrides them.",
+    ),
+];
 
 fn root_after_help() -> String {
     let mut out = examples_help("spnkt");
@@ -356,7 +374,7 @@ pub enum Command {
 
     /// Decrypt a captured service ticket with a keytab and say why it fails
     #[command(
-        long_about = "Decrypt a service ticket with a keytab, as the web server would, and say exactly why it fails: no key for the ticket's service principal (with near misses: another service on the same host, a case difference, another realm), a key version (kvno) mismatch, a missing encryption type, a wrong password or salt, or a PAC signature that does not verify. On success it shows the client, the ticket's times and flags, the PAC and, for an AP-REQ, the authenticator and whether the client delegated.\n\nThe ticket may be an HTTP `Authorization: Negotiate ...` header (or the bare base64 token), a SPNEGO or GSS-API token, an AP-REQ, a ticket, a KRB-CRED (.kirbi, binary or base64) or an MIT credential cache. Nothing is sent anywhere: this only reads files.",
+        long_about = "Decrypt a service ticket with a keytab, as the web server would, and say exactly why it fails: no key for the ticket's service principal (with near misses: another service on the same host, a case difference, another realm), a key version (kvno) mismatch, a missing encryption type, a wrong password or salt, or a PAC signature that does not verify. On success it shows the client, the ticket's times and flags, the PAC and, for an AP-REQ, the authenticator and whether the client delegated.\n\nThe ticket may be an HTTP `Authorization: Negotiate ...` header (or the bare base64 token), a SPNEGO or GSS-API token, an AP-REQ, a ticket, a KRB-CRED (.kirbi, binary or base64) or an MIT credential cache. With --ticket nothing is sent anywhere: spnkt only reads files.\n\nWith --live instead of --ticket, spnkt asks the KDC for a service ticket now, like `kvno -k`, with its own Kerberos client: for --spn, or for every principal in the keytab. It logs in with the ticket-granting ticket in your credential cache (KRB5CCNAME, default /tmp/krb5cc_<uid>), or else as --bind-user with a bind password, and checks the ticket exactly as above. An SPN the KDC does not know is a failure (exit status 4); a KDC that cannot be reached is exit status 1.",
         after_long_help = examples_help("spnkt verify"),
     )]
     Verify(VerifyArgs),
@@ -574,12 +592,37 @@ pub struct VerifyArgs {
     pub keytab: Option<PathBuf>,
 
     /// The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input
-    #[arg(long, short = 't', value_name = "INPUT")]
-    pub ticket: PathBuf,
+    #[arg(
+        long,
+        short = 't',
+        value_name = "INPUT",
+        required_unless_present = "live"
+    )]
+    pub ticket: Option<PathBuf>,
 
     /// Only the tickets for this service principal (the realm may be left out)
-    #[arg(long, short = 's', value_name = "PRINCIPAL")]
+    #[arg(long, short = 's', value_name = "PRINCIPAL", conflicts_with = "live")]
     pub service: Option<String>,
+
+    /// Ask the KDC for a service ticket now (like `kvno -k`) and check it, instead of a captured --ticket
+    #[arg(long, conflicts_with = "ticket", help_heading = "Live check")]
+    pub live: bool,
+
+    /// With --live: the service principal to ask for [default: every principal in the keytab]
+    #[arg(
+        long,
+        value_name = "PRINCIPAL",
+        requires = "live",
+        help_heading = "Live check"
+    )]
+    pub spn: Option<String>,
+
+    // With --live and no ticket-granting ticket in the ccache: log in with a password.
+    #[command(flatten, next_help_heading = "Live check")]
+    pub bind: BindArgs,
+
+    #[command(flatten, next_help_heading = "Live check")]
+    pub kerberos: KerberosArgs,
 }
 
 /// How to reach and bind to the directory, and where the KDC is. Shared by every
@@ -587,7 +630,7 @@ pub struct VerifyArgs {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Directory")]
 pub struct DirectoryArgs {
-    /// Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<the realm's KDC from krb5.conf>]
+    /// Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm's KDC>]
     #[arg(
         long,
         value_name = "URL",
@@ -613,6 +656,21 @@ pub struct DirectoryArgs {
     #[arg(long)]
     pub insecure_skip_verify: bool,
 
+    #[command(flatten)]
+    pub bind: BindArgs,
+
+    #[command(flatten)]
+    pub kerberos: KerberosArgs,
+
+    /// Search base [default: the rootDSE's defaultNamingContext]
+    #[arg(long, value_name = "DN")]
+    pub base_dn: Option<String>,
+}
+
+/// Who to log in as: the bind account and its password source. Shared by the
+/// directory commands (LDAP bind) and `verify --live` (AS exchange with the KDC).
+#[derive(Debug, Clone, Default, Args)]
+pub struct BindArgs {
     /// Account to bind as: user@REALM, DOMAIN\user or a DN
     #[arg(
         long,
@@ -624,7 +682,11 @@ pub struct DirectoryArgs {
 
     #[command(flatten)]
     pub bind_password: BindPasswordArgs,
+}
 
+/// Which realm and which KDC. Shared by the directory commands and `verify --live`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KerberosArgs {
     /// Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]
     #[arg(
         long,
@@ -634,7 +696,7 @@ pub struct DirectoryArgs {
     )]
     pub realm: Option<String>,
 
-    /// KDC to prove keys with, host[:port] [default: the realm's kdc in krb5.conf; DNS SRV lookup is not implemented yet]
+    /// KDC to ask for tickets, host[:port] [default: the realm's kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]
     #[arg(
         long,
         value_name = "HOST[:PORT]",
@@ -642,10 +704,6 @@ pub struct DirectoryArgs {
         hide_env_values = true
     )]
     pub kdc: Option<String>,
-
-    /// Search base [default: the rootDSE's defaultNamingContext]
-    #[arg(long, value_name = "DN")]
-    pub base_dn: Option<String>,
 }
 
 /// Where the bind password comes from. At most one; with none, spnkt prompts when

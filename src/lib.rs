@@ -11,6 +11,7 @@ pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod diagnose;
+pub mod dns;
 pub mod exit;
 pub mod genpass;
 pub mod hostname;

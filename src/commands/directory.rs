@@ -11,7 +11,8 @@ use zeroize::Zeroizing;
 
 use super::Ui;
 use crate::ad::ldap::{ConnectOptions, Directory, LdapError, RootDse, SimpleBind};
-use crate::cli::DirectoryArgs;
+use crate::cli::{BindArgs, BindPasswordArgs, DirectoryArgs, KerberosArgs};
+use crate::dns;
 use crate::exit::CliError;
 use crate::kdc::{KdcAddress, KdcError};
 use crate::krb::Password;
@@ -22,7 +23,7 @@ use crate::secret_input::strip_one_newline;
 pub const BIND_SOURCES_HINT: &str = "give the bind password with --bind-password-file FILE, --bind-password-stdin or --bind-password-env VAR, or run in a terminal to be prompted";
 
 /// Hint for a KDC that cannot be found.
-pub const KDC_HINT: &str = "give --kdc dc1.example.com (or SPNKT_KDC), or a kdc line for the realm in krb5.conf ([realms] section; KRB5_CONFIG names the file); DNS SRV lookup is not implemented yet";
+pub const KDC_HINT: &str = "give --kdc dc1.example.com (or SPNKT_KDC), or a kdc line for the realm in krb5.conf ([realms] section; KRB5_CONFIG names the file), or a DNS SRV record _kerberos._tcp.REALM (SPNKT_DNS_SERVER=ip[:port] names the nameserver; default /etc/resolv.conf)";
 
 /// Where the bind password will come from, decided before anything is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,8 @@ pub struct Prepared<'a> {
     pub conf: Krb5Conf,
 }
 
-/// Check the directory arguments without contacting anything. `stdin_taken` names
+/// Check the directory arguments, contacting nothing but DNS (SRV lookups for a KDC
+/// or domain controller not given otherwise). `stdin_taken` names
 /// another flag that reads standard input (`--password-stdin`), if any.
 pub fn prepare<'a>(
     args: &'a DirectoryArgs,
@@ -54,7 +56,60 @@ pub fn prepare<'a>(
     stdin_taken: Option<&str>,
 ) -> Result<Prepared<'a>, CliError> {
     let conf = krb5conf::load();
-    let realm = match args.realm.as_deref().or(conf.default_realm.as_deref()) {
+    let realm = resolve_realm(&args.kerberos, &conf, ui);
+    let kdc = resolve_kdc_noted(&args.kerberos, realm.as_deref(), &conf, ui);
+    let url = match args.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(u) => u.trim().to_owned(),
+        None => match realm
+            .as_deref()
+            .and_then(|r| ldap_url_from_dns(r, args.starttls, ui))
+        {
+            Some(u) => u,
+            None => {
+                let Some(host) = kdc.as_deref().map(kdc_host) else {
+                    return Err(CliError::usage("no domain controller given").hint(
+                        "give --ldap-url ldaps://dc1.example.com (or SPNKT_LDAP_URL); without it spnkt asks DNS for SRV _ldap._tcp.dc._msdcs.REALM, then uses the realm's KDC (--kdc, krb5.conf or DNS SRV _kerberos._tcp.REALM)",
+                    ));
+                };
+                let u = format!("ldaps://{host}");
+                ui.note(format!("using --ldap-url {u} (the realm's KDC)"));
+                u
+            }
+        },
+    };
+    check_url(&url, args.starttls)?;
+    if args.insecure_skip_verify {
+        ui.warn(
+            "--insecure-skip-verify: the domain controller's certificate is NOT checked; anyone on the network path can pose as it and read the bind password. Use --ca-cert instead",
+        );
+    }
+    let Some(bind_user) = bind_user(&args.bind) else {
+        return Err(CliError::usage("no account to bind as").hint(
+            "give --bind-user admin@EXAMPLE.COM (or DOMAIN\\admin, or a DN; or SPNKT_BIND_USER); Kerberos (GSSAPI) bind is not implemented yet",
+        ));
+    };
+    let source = bind_source(&args.bind.bind_password, stdin_taken)?;
+    Ok(Prepared {
+        options: ConnectOptions {
+            url,
+            starttls: args.starttls,
+            ca_cert: args.ca_cert.clone(),
+            insecure_skip_verify: args.insecure_skip_verify,
+            timeout: Duration::from_secs(30),
+        },
+        bind_user,
+        source,
+        realm,
+        kdc,
+        base_dn: args.base_dn.clone().filter(|b| !b.trim().is_empty()),
+        conf,
+    })
+}
+
+/// `--realm` / SPNKT_REALM, else krb5.conf's default_realm; upper-cased (with a
+/// warning when that changed it). None when neither gives one.
+pub fn resolve_realm(args: &KerberosArgs, conf: &Krb5Conf, ui: &mut Ui) -> Option<String> {
+    match args.realm.as_deref().or(conf.default_realm.as_deref()) {
         Some(r) if r.trim().is_empty() => None,
         Some(r) => {
             let upper = r.trim().to_uppercase();
@@ -66,45 +121,109 @@ pub fn prepare<'a>(
             Some(upper)
         }
         None => None,
-    };
-    let kdc = args
-        .kdc
-        .clone()
-        .filter(|k| !k.trim().is_empty())
-        .or_else(|| {
-            realm
-                .as_deref()
-                .and_then(|r| conf.kdcs_for(r).first().cloned())
-        });
-    let url = match args.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(u) => u.trim().to_owned(),
-        None => {
-            let Some(host) = kdc.as_deref().map(kdc_host) else {
-                return Err(CliError::usage("no domain controller given").hint(
-                    "give --ldap-url ldaps://dc1.example.com (or SPNKT_LDAP_URL); without it spnkt uses the realm's kdc from krb5.conf",
-                ));
-            };
-            let u = format!("ldaps://{host}");
-            ui.note(format!("using --ldap-url {u} (the realm's KDC)"));
-            u
-        }
-    };
-    check_url(&url, args.starttls)?;
-    if args.insecure_skip_verify {
-        ui.warn(
-            "--insecure-skip-verify: the domain controller's certificate is NOT checked; anyone on the network path can pose as it and read the bind password. Use --ca-cert instead",
-        );
     }
-    let bind_user = match args.bind_user.as_deref().map(str::trim) {
-        Some(u) if !u.is_empty() => u.to_owned(),
-        _ => {
-            return Err(CliError::usage("no account to bind as").hint(
-                "give --bind-user admin@EXAMPLE.COM (or DOMAIN\\admin, or a DN; or SPNKT_BIND_USER); Kerberos (GSSAPI) bind is not implemented yet",
-            ));
-        }
+}
+
+/// `--kdc` / SPNKT_KDC, else the first kdc krb5.conf lists for `realm`, else the
+/// first DNS SRV record `_kerberos._tcp.REALM` (RFC 2782 order), as `target:port`.
+/// Silent; [`resolve_kdc_noted`] says where a KDC from DNS came from.
+pub fn resolve_kdc(args: &KerberosArgs, realm: Option<&str>, conf: &Krb5Conf) -> Option<String> {
+    let mut quiet = Ui {
+        quiet: true,
+        ..Ui::default()
     };
-    let b = &args.bind_password;
-    let source = if let Some(f) = &b.bind_password_file {
+    resolve_kdc_noted(args, realm, conf, &mut quiet)
+}
+
+/// [`resolve_kdc`], with a note naming the SRV record a KDC came from, or why DNS
+/// gave none.
+pub fn resolve_kdc_noted(
+    args: &KerberosArgs,
+    realm: Option<&str>,
+    conf: &Krb5Conf,
+    ui: &mut Ui,
+) -> Option<String> {
+    if let Some(k) = args.kdc.clone().filter(|k| !k.trim().is_empty()) {
+        return Some(k);
+    }
+    let realm = realm?;
+    if let Some(k) = conf.kdcs_for(realm).first() {
+        return Some(k.clone());
+    }
+    let name = kdc_srv_name(realm);
+    match srv_first(&name) {
+        Ok(srv) => {
+            let kdc = srv.host_port();
+            ui.note(format!("KDC {kdc} from DNS SRV {name}"));
+            Some(kdc)
+        }
+        Err(e) => {
+            ui.note(format!("no KDC from DNS: {e}"));
+            None
+        }
+    }
+}
+
+/// The DNS name of a realm's KDC SRV records.
+pub fn kdc_srv_name(realm: &str) -> String {
+    format!("_kerberos._tcp.{realm}")
+}
+
+/// The DNS name of a realm's domain controller SRV records (AD's DC locator).
+pub fn ldap_srv_name(realm: &str) -> String {
+    format!("_ldap._tcp.dc._msdcs.{realm}")
+}
+
+/// The domain controller of `realm` from DNS SRV `_ldap._tcp.dc._msdcs.REALM`:
+/// `ldaps://TARGET:636`, or `ldap://TARGET:PORT` with --starttls. None (with a note
+/// saying why) when DNS gives none.
+pub fn ldap_url_from_dns(realm: &str, starttls: bool, ui: &mut Ui) -> Option<String> {
+    let name = ldap_srv_name(realm);
+    match srv_first(&name) {
+        Ok(srv) => {
+            let url = if starttls {
+                format!("ldap://{}:{}", srv.target, srv.port)
+            } else {
+                format!("ldaps://{}:636", srv.target)
+            };
+            ui.note(format!("using --ldap-url {url} (from DNS SRV {name})"));
+            Some(url)
+        }
+        Err(e) => {
+            ui.note(format!("no domain controller from DNS: {e}"));
+            None
+        }
+    }
+}
+
+/// The first SRV record of `name`, asking the nameserver of SPNKT_DNS_SERVER or
+/// /etc/resolv.conf.
+fn srv_first(name: &str) -> Result<dns::Srv, dns::DnsError> {
+    dns::Resolver::from_env()?
+        .lookup_srv(name)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| dns::DnsError::NoRecord {
+            name: name.to_owned(),
+        })
+}
+
+/// `--bind-user` / SPNKT_BIND_USER, trimmed; None when not given.
+pub fn bind_user(args: &BindArgs) -> Option<String> {
+    args.bind_user
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+}
+
+/// Where the bind password will come from. `stdin_taken` names another flag that
+/// reads standard input, if any.
+pub fn bind_source<'a>(
+    b: &'a BindPasswordArgs,
+    stdin_taken: Option<&str>,
+) -> Result<BindSource<'a>, CliError> {
+    Ok(if let Some(f) = &b.bind_password_file {
         BindSource::File(f)
     } else if b.bind_password_stdin {
         if let Some(other) = stdin_taken {
@@ -128,21 +247,6 @@ pub fn prepare<'a>(
             CliError::usage("no bind password given and standard input is not a terminal")
                 .hint(BIND_SOURCES_HINT),
         );
-    };
-    Ok(Prepared {
-        options: ConnectOptions {
-            url,
-            starttls: args.starttls,
-            ca_cert: args.ca_cert.clone(),
-            insecure_skip_verify: args.insecure_skip_verify,
-            timeout: Duration::from_secs(30),
-        },
-        bind_user,
-        source,
-        realm,
-        kdc,
-        base_dn: args.base_dn.clone().filter(|b| !b.trim().is_empty()),
-        conf,
     })
 }
 
@@ -367,10 +471,12 @@ pub fn connect(p: Prepared<'_>, ui: &mut Ui) -> anyhow::Result<Session> {
             r
         }
     };
-    let kdc = p
-        .kdc
-        .clone()
-        .or_else(|| p.conf.kdcs_for(&realm).first().cloned());
+    let kdc = match (&p.kdc, &p.realm) {
+        (Some(k), _) => Some(k.clone()),
+        // prepare() already looked (krb5.conf, DNS) for the realm it knew.
+        (None, Some(_)) => None,
+        (None, None) => resolve_kdc_noted(&KerberosArgs::default(), Some(&realm), &p.conf, ui),
+    };
     Ok(Session {
         dir,
         root,

@@ -32,6 +32,7 @@ pub mod provision;
 pub mod rotate;
 pub mod spn;
 pub mod verify;
+pub mod verify_live;
 
 /// What a command produced.
 #[derive(Debug, Default)]

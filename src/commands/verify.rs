@@ -94,6 +94,14 @@ impl std::error::Error for Failed {}
 const MAX_INPUT: u64 = 64 << 20;
 
 pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
+    if args.live {
+        return super::verify_live::run(args, ui);
+    }
+    let Some(ticket) = &args.ticket else {
+        return Err(CliError::usage("nothing to verify: no --ticket given")
+            .hint("pass the captured ticket with --ticket FILE (or - for standard input), or ask the KDC for one with --live")
+            .into());
+    };
     let service = match &args.service {
         Some(s) => Some(Principal::parse_with_default_realm(s, None).map_err(|e| {
             CliError::usage(e.to_string()).hint(
@@ -102,21 +110,11 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         })?),
         None => None,
     };
-    let keytab_path = match &args.keytab {
-        Some(p) => p.clone(),
-        None => default_keytab(
-            std::env::var_os(KRB5_KTNAME).map(|v| v.to_string_lossy().into_owned()),
-        )
-        .map_err(|e| {
-            let msg = e.message.clone();
-            CliError::usage(msg)
-                .hint("name the keytab: spnkt verify --keytab FILE (or set KRB5_KTNAME=FILE:/path/to/keytab)")
-        })?,
-    };
+    let keytab_path = keytab_path(args)?;
     let now = crate::timefmt::verify_now()?;
     let keytab = read_keytab(&keytab_path)?;
-    let input = read_input(&args.ticket)?;
-    let detected = evidence::detect(&input).map_err(|e| undetected(&args.ticket, &input, &e))?;
+    let input = read_input(ticket)?;
+    let detected = evidence::detect(&input).map_err(|e| undetected(ticket, &input, &e))?;
     let report = diagnose::analyse(&keytab, &detected, service.as_ref(), now).map_err(|e| {
         let hint = match &e {
             diagnose::SelectError::NoSuchService { .. } => {
@@ -132,20 +130,40 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         ui.warn(format!("{} has no entries", keytab_path.display()));
     }
 
-    let input_name = args.ticket.display().to_string();
+    let input_name = ticket.display().to_string();
     let json = ui.json.then(|| to_json(&report, &input_name, &keytab_path));
     let human = if ui.json {
         String::new()
     } else {
         render(&report, &keytab_path, keytab.entries.len())
     };
-    let outcome = Outcome { human, json };
-    if report.all_ok() {
+    conclude(Outcome { human, json }, &report.results)
+}
+
+/// `--keytab`, else $KRB5_KTNAME.
+pub(super) fn keytab_path(args: &VerifyArgs) -> Result<std::path::PathBuf, CliError> {
+    match &args.keytab {
+        Some(p) => Ok(p.clone()),
+        None => default_keytab(
+            std::env::var_os(KRB5_KTNAME).map(|v| v.to_string_lossy().into_owned()),
+        )
+        .map_err(|e| {
+            let msg = e.message.clone();
+            CliError::usage(msg)
+                .hint("name the keytab: spnkt verify --keytab FILE (or set KRB5_KTNAME=FILE:/path/to/keytab)")
+        }),
+    }
+}
+
+/// The command's result once the tickets were analysed: `outcome` when every one
+/// verified, else [`Failed`] (the report stays the output; exit 4) naming the cause.
+pub(super) fn conclude(outcome: Outcome, results: &[TicketResult]) -> anyhow::Result<Outcome> {
+    if !results.is_empty() && results.iter().all(|r| r.ok) {
         return Ok(outcome);
     }
-    let failed: Vec<&TicketResult> = report.results.iter().filter(|r| !r.ok).collect();
+    let failed: Vec<&TicketResult> = results.iter().filter(|r| !r.ok).collect();
     let error = match failed.as_slice() {
-        [one] if report.results.len() == 1 => {
+        [one] if results.len() == 1 => {
             let cause = one.cause.as_ref();
             let msg = cause.map_or_else(
                 || "the ticket did not verify".to_owned(),
@@ -164,7 +182,7 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         _ => CliError::verification_failed(format!(
             "{} of {} did not verify",
             failed.len(),
-            plural(report.results.len(), "ticket", "tickets")
+            plural(results.len(), "ticket", "tickets")
         ))
         .hint("see each ticket's cause in the report above"),
     };

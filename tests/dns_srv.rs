@@ -1,0 +1,362 @@
+//! DNS SRV discovery against a fake nameserver on 127.0.0.1 (UDP and TCP on the same
+//! port, in a thread of this test), answering canned replies chosen by the query
+//! name: records, a truncated UDP reply that forces TCP, NXDOMAIN, SERVFAIL, a
+//! compression-pointer loop, a reply with the wrong id, a dropped first datagram,
+//! and a "." target. Nothing but 127.0.0.1 is contacted.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use spnkt::dns::{self, DnsError, Resolver, Srv};
+
+fn srv(priority: u16, weight: u16, port: u16, target: &str) -> Srv {
+    Srv {
+        priority,
+        weight,
+        port,
+        target: target.into(),
+    }
+}
+
+/// The reply to a query for `name` with `id`; `tcp` says which transport asked.
+/// None: send nothing.
+fn answer(name: &str, id: u16, tcp: bool, drops: &AtomicUsize) -> Vec<Vec<u8>> {
+    let n = name.to_ascii_lowercase();
+    let ok = |recs: &[Srv]| dns::encode_response(id, name, 0, false, recs).unwrap();
+    match n.as_str() {
+        "_kerberos._tcp.ok.test" => vec![ok(&[
+            srv(10, 0, 88, "dc3.ok.test"),
+            srv(0, 10, 88, "dc2.ok.test"),
+            srv(0, 60, 88, "dc1.ok.test"),
+        ])],
+        "_ldap._tcp.dc._msdcs.ok.test" => vec![ok(&[srv(0, 100, 389, "dc1.ok.test")])],
+        // KDC only: the LDAP URL falls back to the KDC's host.
+        "_kerberos._tcp.kdconly.test" => vec![ok(&[srv(0, 0, 750, "kdc.kdconly.test")])],
+        "_kerberos._tcp.tc.test" if !tcp => {
+            vec![dns::encode_response(id, name, 0, true, &[]).unwrap()]
+        }
+        "_kerberos._tcp.tc.test" => vec![ok(&[srv(0, 0, 88, "viatcp.tc.test")])],
+        "_kerberos._tcp.servfail.test" => {
+            vec![dns::encode_response(id, name, 2, false, &[]).unwrap()]
+        }
+        "_kerberos._tcp.dot.test" => vec![ok(&[srv(0, 0, 0, "")])],
+        "_kerberos._tcp.empty.test" => vec![ok(&[])],
+        "_kerberos._tcp.loop.test" => {
+            // A valid header and question, then an SRV record whose target is a
+            // pointer to itself.
+            let mut m = dns::encode_query(id, name).unwrap();
+            m[2] = 0x81;
+            m[3] = 0x80;
+            m[7] = 1; // ANCOUNT
+            m.extend_from_slice(&[0xc0, 12, 0, 33, 0, 1, 0, 0, 0, 60, 0, 8]);
+            m.extend_from_slice(&[0, 0, 0, 0, 0, 88]);
+            let at = m.len() as u8;
+            m.extend_from_slice(&[0xc0, at]);
+            vec![m]
+        }
+        // First a reply with another id (ignored), then the right one.
+        "_kerberos._tcp.wrongid.test" => vec![
+            dns::encode_response(id ^ 0x5555, name, 0, false, &[srv(0, 0, 1, "evil.test")])
+                .unwrap(),
+            ok(&[srv(0, 0, 88, "good.wrongid.test")]),
+        ],
+        "_kerberos._tcp.onlywrongid.test" => {
+            vec![
+                dns::encode_response(id ^ 1, name, 0, false, &[srv(0, 0, 1, "evil.test")]).unwrap(),
+            ]
+        }
+        // The first datagram is lost: the retry gets the answer.
+        "_kerberos._tcp.drop.test" if drops.fetch_add(1, Ordering::SeqCst) == 0 => vec![],
+        "_kerberos._tcp.drop.test" => vec![ok(&[srv(0, 0, 88, "retried.drop.test")])],
+        _ => vec![dns::encode_response(id, name, 3, false, &[]).unwrap()],
+    }
+}
+
+fn parse_query(q: &[u8]) -> Option<(u16, String)> {
+    let d = dns::decode_response(q).ok()?;
+    Some((d.id, d.question?.0))
+}
+
+/// Start the fake nameserver once; its address.
+fn server() -> SocketAddr {
+    static ADDR: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDR.get_or_init(|| {
+        // UDP and TCP on the same port.
+        let (udp, tcp) = loop {
+            let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+            if let Ok(tcp) = TcpListener::bind(udp.local_addr().unwrap()) {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr().unwrap();
+        let drops = Arc::new(AtomicUsize::new(0));
+        let d = drops.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1500];
+            loop {
+                let Ok((n, from)) = udp.recv_from(&mut buf) else {
+                    continue;
+                };
+                let Some((id, name)) = parse_query(&buf[..n]) else {
+                    continue;
+                };
+                for reply in answer(&name, id, false, &d) {
+                    let _ = udp.send_to(&reply, from);
+                }
+            }
+        });
+        std::thread::spawn(move || {
+            for s in tcp.incoming() {
+                let Ok(mut s) = s else { continue };
+                let mut len = [0u8; 2];
+                if s.read_exact(&mut len).is_err() {
+                    continue;
+                }
+                let mut q = vec![0u8; usize::from(u16::from_be_bytes(len))];
+                if s.read_exact(&mut q).is_err() {
+                    continue;
+                }
+                let Some((id, name)) = parse_query(&q) else {
+                    continue;
+                };
+                for reply in answer(&name, id, true, &drops) {
+                    let mut framed = (reply.len() as u16).to_be_bytes().to_vec();
+                    framed.extend_from_slice(&reply);
+                    let _ = s.write_all(&framed);
+                }
+            }
+        });
+        addr
+    })
+}
+
+fn resolver() -> Resolver {
+    Resolver {
+        timeout: Duration::from_millis(700),
+        ..Resolver::new(vec![server()])
+    }
+}
+
+#[test]
+fn records_sorted_by_priority_then_weight() {
+    let r = resolver().lookup_srv("_kerberos._tcp.OK.TEST").unwrap();
+    let t: Vec<&str> = r.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(t, ["dc1.ok.test", "dc2.ok.test", "dc3.ok.test"]);
+    assert_eq!(r[0].host_port(), "dc1.ok.test:88");
+}
+
+#[test]
+fn truncated_udp_reply_is_retried_over_tcp() {
+    let r = resolver().lookup_srv("_kerberos._tcp.TC.TEST").unwrap();
+    assert_eq!(r, [srv(0, 0, 88, "viatcp.tc.test")]);
+}
+
+#[test]
+fn nxdomain_and_empty_answer_are_no_record() {
+    for name in ["_kerberos._tcp.NX.TEST", "_kerberos._tcp.EMPTY.TEST"] {
+        let e = resolver().lookup_srv(name).unwrap_err();
+        assert!(matches!(e, DnsError::NoRecord { .. }), "{e}");
+        assert_eq!(e.to_string(), format!("no SRV record {name}"));
+    }
+}
+
+#[test]
+fn servfail_is_an_error() {
+    let e = resolver()
+        .lookup_srv("_kerberos._tcp.SERVFAIL.TEST")
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DnsError::Rcode {
+                rcode: "SERVFAIL",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn dot_target_means_not_available() {
+    let e = resolver()
+        .lookup_srv("_kerberos._tcp.DOT.TEST")
+        .unwrap_err();
+    assert!(matches!(e, DnsError::NotAvailable { .. }), "{e}");
+}
+
+#[test]
+fn compression_loop_is_malformed() {
+    let start = Instant::now();
+    let e = resolver()
+        .lookup_srv("_kerberos._tcp.LOOP.TEST")
+        .unwrap_err();
+    assert!(matches!(e, DnsError::Malformed(_)), "{e}");
+    assert!(start.elapsed() < Duration::from_millis(600));
+}
+
+#[test]
+fn wrong_id_is_ignored() {
+    let r = resolver()
+        .lookup_srv("_kerberos._tcp.WRONGID.TEST")
+        .unwrap();
+    assert_eq!(r, [srv(0, 0, 88, "good.wrongid.test")]);
+    // Only wrong ids: a timeout after both attempts.
+    let start = Instant::now();
+    let e = resolver()
+        .lookup_srv("_kerberos._tcp.ONLYWRONGID.TEST")
+        .unwrap_err();
+    assert!(matches!(e, DnsError::Timeout { .. }), "{e}");
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(1300) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+}
+
+#[test]
+fn lost_datagram_is_retried() {
+    let r = resolver().lookup_srv("_kerberos._tcp.DROP.TEST").unwrap();
+    assert_eq!(r, [srv(0, 0, 88, "retried.drop.test")]);
+}
+
+#[test]
+fn next_server_after_a_dead_one() {
+    // 127.0.0.1:1 refuses; the fake server answers.
+    let r = Resolver {
+        timeout: Duration::from_millis(700),
+        ..Resolver::new(vec!["127.0.0.1:1".parse().unwrap(), server()])
+    };
+    assert_eq!(r.lookup_srv("_kerberos._tcp.OK.TEST").unwrap().len(), 3);
+}
+
+/// Run spnkt without --kdc/--ldap-url against the fake nameserver. It stops at the
+/// missing bind password (standard input is not a terminal), after resolving both,
+/// so no directory is contacted.
+fn spnkt(args: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_spnkt"))
+        .args(args)
+        .current_dir(dir.path())
+        .env("SPNKT_DNS_SERVER", server().to_string())
+        .env("KRB5_CONFIG", "/dev/null")
+        .env_remove("SPNKT_LDAP_URL")
+        .env_remove("SPNKT_KDC")
+        .env_remove("SPNKT_REALM")
+        .env_remove("SPNKT_BIND_USER")
+        .env_remove("SPNKT_CA_CERT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const CREATE: &[&str] = &[
+    "create",
+    "--dry-run",
+    "--host",
+    "app1.ok.test",
+    "--keytab",
+    "app1.keytab",
+    "--delegation",
+    "none",
+    "--bind-user",
+    "admin@OK.TEST",
+];
+
+#[test]
+fn create_dry_run_finds_kdc_and_dc_in_dns() {
+    let mut args = CREATE.to_vec();
+    args.extend(["--realm", "OK.TEST"]);
+    let (code, err) = spnkt(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("note: KDC dc1.ok.test:88 from DNS SRV _kerberos._tcp.OK.TEST\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: using --ldap-url ldaps://dc1.ok.test:636 (from DNS SRV _ldap._tcp.dc._msdcs.OK.TEST)\n"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("error: no bind password given"), "{err}");
+}
+
+#[test]
+fn starttls_uses_the_srv_port() {
+    let (code, err) = spnkt(&[
+        "account",
+        "show",
+        "--host",
+        "app1.ok.test",
+        "--bind-user",
+        "admin@OK.TEST",
+        "--realm",
+        "OK.TEST",
+        "--starttls",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("note: using --ldap-url ldap://dc1.ok.test:389 (from DNS SRV"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ldap_falls_back_to_the_kdc_from_dns() {
+    let mut args = CREATE.to_vec();
+    args.extend(["--realm", "KDCONLY.TEST"]);
+    let (code, err) = spnkt(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("note: KDC kdc.kdconly.test:750 from DNS SRV _kerberos._tcp.KDCONLY.TEST\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: no domain controller from DNS: no SRV record _ldap._tcp.dc._msdcs.KDCONLY.TEST\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: using --ldap-url ldaps://kdc.kdconly.test (the realm's KDC)\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn flags_win_over_dns() {
+    let mut args = CREATE.to_vec();
+    args.extend([
+        "--realm",
+        "OK.TEST",
+        "--kdc",
+        "127.0.0.1:1",
+        "--ldap-url",
+        "ldaps://given.ok.test",
+    ]);
+    let (code, err) = spnkt(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("DNS"), "{err}");
+}
+
+#[test]
+fn no_records_anywhere() {
+    let mut args = CREATE.to_vec();
+    args.extend(["--realm", "NONE.TEST"]);
+    let (code, err) = spnkt(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("note: no KDC from DNS: no SRV record _kerberos._tcp.NONE.TEST\n"),
+        "{err}"
+    );
+    assert!(err.contains("error: no domain controller given"), "{err}");
+}
