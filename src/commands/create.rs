@@ -65,13 +65,7 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     directory::require_confirmation_possible(args.yes, args.dry_run)?;
     let stdin_taken = args.password.password_stdin.then_some("--password-stdin");
     let prepared = directory::prepare(&args.directory, ui, stdin_taken)?;
-    if let (Some(realm), None) = (&prepared.realm, &prepared.kdc) {
-        return Err(CliError::usage(format!(
-            "no KDC known for realm {realm}: spnkt must prove the new keys with it"
-        ))
-        .hint(directory::KDC_HINT)
-        .into());
-    }
+    prepared.require_kdc_to_prove_keys()?;
     let spn = host.spn();
     let given_password = match &given_source {
         Some(s) => Some(secret_input::read(s, &format!("the account {sam}"))?),

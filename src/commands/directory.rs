@@ -47,6 +47,20 @@ pub struct Prepared<'a> {
     pub conf: Krb5Conf,
 }
 
+impl Prepared<'_> {
+    /// create and rotate prove new keys with the KDC: refuse before touching AD when the
+    /// realm is known but no KDC for it is.
+    pub fn require_kdc_to_prove_keys(&self) -> Result<(), CliError> {
+        match (&self.realm, &self.kdc) {
+            (Some(realm), None) => Err(CliError::usage(format!(
+                "no KDC known for realm {realm}: spnkt must prove the new keys with it"
+            ))
+            .hint(KDC_HINT)),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Check the directory arguments, contacting nothing but DNS (SRV lookups for a KDC
 /// or domain controller not given otherwise). `stdin_taken` names
 /// another flag that reads standard input (`--password-stdin`), if any.

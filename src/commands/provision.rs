@@ -89,7 +89,11 @@ pub fn ldap_write_error(e: &LdapError, what: &str) -> CliError {
         LdapError::AlreadyExists { .. } => {
             "an object with this DN exists; choose another --account"
         }
-        LdapError::NoSuchObject { .. } => "check --ou (it must be an existing container DN)",
+        // Adding under a missing container, or an object that vanished mid-run
+        // (deleted by someone else): both are "no such object".
+        LdapError::NoSuchObject { .. } => {
+            "the object or its container does not exist: check --ou (an existing container DN), and whether someone deleted the account meanwhile"
+        }
         _ => "check the connection and the bind account's rights",
     };
     CliError::failure(format!("{what}: {e}")).hint(hint)

@@ -22,13 +22,7 @@ pub fn run(args: &RotateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     directory::check_keytab_dir(&args.keytab)?;
     directory::require_confirmation_possible(args.yes, args.dry_run)?;
     let prepared = directory::prepare(&args.directory, ui, None)?;
-    if let (Some(realm), None) = (&prepared.realm, &prepared.kdc) {
-        return Err(CliError::usage(format!(
-            "no KDC known for realm {realm}: spnkt must prove the new keys with it"
-        ))
-        .hint(directory::KDC_HINT)
-        .into());
-    }
+    prepared.require_kdc_to_prove_keys()?;
     let mut session = directory::connect(prepared, ui)?;
     let kdc = session.kdc()?;
     provision::check_kdc_reachable(&kdc, &session.realm)?;

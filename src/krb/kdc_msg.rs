@@ -748,18 +748,7 @@ pub fn parse_kdc_req(bytes: &[u8]) -> Result<KdcReq, KdcMsgError> {
         t => return Err(KdcMsgError::NotARequest(t)),
     };
     let mut s = outer.only(Reader::sequence).ctx(WHAT)?;
-    let pvno = s.field(1, "pvno", Reader::integer).ctx(WHAT)?;
-    if pvno != 5 {
-        return Err(KdcMsgError::BadVersion { what: WHAT, pvno });
-    }
-    let msg_type = s.field(2, "msg-type", Reader::integer).ctx(WHAT)?;
-    if msg_type != expected {
-        return Err(KdcMsgError::BadMessageType {
-            what: WHAT,
-            found: msg_type,
-            expected,
-        });
-    }
+    let msg_type = read_pvno_and_msg_type(&mut s, 1, expected, WHAT)?;
     let padata = s
         .optional_field(3, "padata", read_method_data)
         .ctx(WHAT)?
@@ -875,20 +864,33 @@ pub enum KdcReply {
     Error(KrbError),
 }
 
-fn read_kdc_rep(s: &mut Reader<'_>, expected: i64) -> Result<KdcRep, KdcMsgError> {
-    const WHAT: &str = "KDC-REP";
-    let pvno = s.field(0, "pvno", Reader::integer).ctx(WHAT)?;
+/// The two fields every KDC message starts with (at context tags `first` and
+/// `first + 1`): pvno, which must be 5, and msg-type, which must be `expected`
+/// (returned for the caller's record).
+fn read_pvno_and_msg_type(
+    s: &mut Reader<'_>,
+    first: u8,
+    expected: i64,
+    what: &'static str,
+) -> Result<i64, KdcMsgError> {
+    let pvno = s.field(first, "pvno", Reader::integer).ctx(what)?;
     if pvno != 5 {
-        return Err(KdcMsgError::BadVersion { what: WHAT, pvno });
+        return Err(KdcMsgError::BadVersion { what, pvno });
     }
-    let msg_type = s.field(1, "msg-type", Reader::integer).ctx(WHAT)?;
+    let msg_type = s.field(first + 1, "msg-type", Reader::integer).ctx(what)?;
     if msg_type != expected {
         return Err(KdcMsgError::BadMessageType {
-            what: WHAT,
+            what,
             found: msg_type,
             expected,
         });
     }
+    Ok(msg_type)
+}
+
+fn read_kdc_rep(s: &mut Reader<'_>, expected: i64) -> Result<KdcRep, KdcMsgError> {
+    const WHAT: &str = "KDC-REP";
+    let msg_type = read_pvno_and_msg_type(s, 0, expected, WHAT)?;
     let padata = s
         .optional_field(2, "padata", read_method_data)
         .ctx(WHAT)?
@@ -911,18 +913,7 @@ fn read_kdc_rep(s: &mut Reader<'_>, expected: i64) -> Result<KdcRep, KdcMsgError
 
 fn read_krb_error(s: &mut Reader<'_>) -> Result<KrbError, KdcMsgError> {
     const WHAT: &str = "KRB-ERROR";
-    let pvno = s.field(0, "pvno", Reader::integer).ctx(WHAT)?;
-    if pvno != 5 {
-        return Err(KdcMsgError::BadVersion { what: WHAT, pvno });
-    }
-    let msg_type = s.field(1, "msg-type", Reader::integer).ctx(WHAT)?;
-    if msg_type != MSG_KRB_ERROR {
-        return Err(KdcMsgError::BadMessageType {
-            what: WHAT,
-            found: msg_type,
-            expected: MSG_KRB_ERROR,
-        });
-    }
+    read_pvno_and_msg_type(s, 0, MSG_KRB_ERROR, WHAT)?;
     let ctime = s
         .optional_field(2, "ctime", Reader::time_lenient)
         .ctx(WHAT)?;
