@@ -33,8 +33,10 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Set a new random password and rewrite the keytab (keeping the previous kvno)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete the account holding HTTP/host (only one spnkt created, unless --force)')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Converge the services of a plan file (TOML): create, repair, rotate, prune')
             [CompletionResult]::new('spn', 'spn', [CompletionResultType]::ParameterValue, 'List, add, remove and check service principal names (setspn)')
             [CompletionResult]::new('account', 'account', [CompletionResultType]::ParameterValue, 'Show a service account as AD sees it')
+            [CompletionResult]::new('wizard', 'wizard', [CompletionResultType]::ParameterValue, 'Guided setup: asks for the web site, account, delegation and keytab, then runs create')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate man pages or shell completions')
             break
         }
@@ -212,6 +214,19 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'spnkt;apply' {
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Rotate this host''s password and keytab even if not due (repeatable)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would change and change nothing (exit status 10 if something would)')
+            [CompletionResult]::new('--prune', '--prune', [CompletionResultType]::ParameterName, 'Also remove accounts this plan created that it no longer lists (needs --yes)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm --prune (apply itself never asks: the plan is the confirmation)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm --prune (apply itself never asks: the plan is the confirmation)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'spnkt;spn' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
@@ -318,6 +333,25 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The web site''s host name; the account is the one holding HTTP/HOST')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Also check that this keytab holds the account''s current kvno and enctypes')
             [CompletionResult]::new('--keytab', '--keytab', [CompletionResultType]::ParameterName, 'Also check that this keytab holds the account''s current kvno and enctypes')
+            [CompletionResult]::new('--ldap-url', '--ldap-url', [CompletionResultType]::ParameterName, 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm''s KDC>]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file with the CA of the domain controller''s certificate (added to the system''s CAs)')
+            [CompletionResult]::new('--bind-user', '--bind-user', [CompletionResultType]::ParameterName, 'Account to bind as: user@REALM, DOMAIN\user or a DN')
+            [CompletionResult]::new('--bind-password-file', '--bind-password-file', [CompletionResultType]::ParameterName, 'Read the bind password from FILE (all of it, minus one trailing newline)')
+            [CompletionResult]::new('--bind-password-env', '--bind-password-env', [CompletionResultType]::ParameterName, 'Read the bind password from environment variable VAR')
+            [CompletionResult]::new('--realm', '--realm', [CompletionResultType]::ParameterName, 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]')
+            [CompletionResult]::new('--kdc', '--kdc', [CompletionResultType]::ParameterName, 'KDC to ask for tickets, host[:port] [default: the realm''s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]')
+            [CompletionResult]::new('--base-dn', '--base-dn', [CompletionResultType]::ParameterName, 'Search base [default: the rootDSE''s defaultNamingContext]')
+            [CompletionResult]::new('--starttls', '--starttls', [CompletionResultType]::ParameterName, 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)')
+            [CompletionResult]::new('--insecure-skip-verify', '--insecure-skip-verify', [CompletionResultType]::ParameterName, 'Do not verify the domain controller''s certificate (INSECURE: anyone on the path can read the bind password)')
+            [CompletionResult]::new('--bind-password-stdin', '--bind-password-stdin', [CompletionResultType]::ParameterName, 'Read the bind password from the first line of standard input')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'spnkt;wizard' {
             [CompletionResult]::new('--ldap-url', '--ldap-url', [CompletionResultType]::ParameterName, 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm''s KDC>]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'PEM file with the CA of the domain controller''s certificate (added to the system''s CAs)')
             [CompletionResult]::new('--bind-user', '--bind-user', [CompletionResultType]::ParameterName, 'Account to bind as: user@REALM, DOMAIN\user or a DN')

@@ -19,6 +19,9 @@ _spnkt() {
             spnkt,account)
                 cmd="spnkt__subcmd__account"
                 ;;
+            spnkt,apply)
+                cmd="spnkt__subcmd__apply"
+                ;;
             spnkt,create)
                 cmd="spnkt__subcmd__create"
                 ;;
@@ -39,6 +42,9 @@ _spnkt() {
                 ;;
             spnkt,verify)
                 cmd="spnkt__subcmd__verify"
+                ;;
+            spnkt,wizard)
+                cmd="spnkt__subcmd__wizard"
                 ;;
             spnkt__subcmd__account,show)
                 cmd="spnkt__subcmd__account__subcmd__show"
@@ -80,7 +86,7 @@ _spnkt() {
 
     case "${cmd}" in
         spnkt)
-            opts="-q -h -V --json --quiet --help --version keytab verify create rotate delete spn account generate"
+            opts="-q -h -V --json --quiet --help --version keytab verify create rotate delete apply spn account wizard generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +161,24 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spnkt__subcmd__apply)
+            opts="-y -q -h --dry-run --prune --rotate --yes --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --rotate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -809,6 +833,52 @@ _spnkt() {
                     return 0
                     ;;
                 --kdc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spnkt__subcmd__wizard)
+            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ldap-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-dn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -30,8 +30,10 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand create 'Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab'
             cand rotate 'Set a new random password and rewrite the keytab (keeping the previous kvno)'
             cand delete 'Delete the account holding HTTP/host (only one spnkt created, unless --force)'
+            cand apply 'Converge the services of a plan file (TOML): create, repair, rotate, prune'
             cand spn 'List, add, remove and check service principal names (setspn)'
             cand account 'Show a service account as AD sees it'
+            cand wizard 'Guided setup: asks for the web site, account, delegation and keytab, then runs create'
             cand generate 'Generate man pages or shell completions'
         }
         &'spnkt;keytab'= {
@@ -199,6 +201,18 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'spnkt;apply'= {
+            cand --rotate 'Rotate this host''s password and keytab even if not due (repeatable)'
+            cand --dry-run 'Print what would change and change nothing (exit status 10 if something would)'
+            cand --prune 'Also remove accounts this plan created that it no longer lists (needs --yes)'
+            cand -y 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
+            cand --yes 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
+            cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+            cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand --quiet 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'spnkt;spn'= {
             cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
             cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -299,6 +313,24 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand --host 'The web site''s host name; the account is the one holding HTTP/HOST'
             cand -k 'Also check that this keytab holds the account''s current kvno and enctypes'
             cand --keytab 'Also check that this keytab holds the account''s current kvno and enctypes'
+            cand --ldap-url 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm''s KDC>]'
+            cand --ca-cert 'PEM file with the CA of the domain controller''s certificate (added to the system''s CAs)'
+            cand --bind-user 'Account to bind as: user@REALM, DOMAIN\user or a DN'
+            cand --bind-password-file 'Read the bind password from FILE (all of it, minus one trailing newline)'
+            cand --bind-password-env 'Read the bind password from environment variable VAR'
+            cand --realm 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]'
+            cand --kdc 'KDC to ask for tickets, host[:port] [default: the realm''s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]'
+            cand --base-dn 'Search base [default: the rootDSE''s defaultNamingContext]'
+            cand --starttls 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+            cand --insecure-skip-verify 'Do not verify the domain controller''s certificate (INSECURE: anyone on the path can read the bind password)'
+            cand --bind-password-stdin 'Read the bind password from the first line of standard input'
+            cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+            cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand --quiet 'Do not print notes and warnings on standard error (they stay in --json output)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'spnkt;wizard'= {
             cand --ldap-url 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm''s KDC>]'
             cand --ca-cert 'PEM file with the CA of the domain controller''s certificate (added to the system''s CAs)'
             cand --bind-user 'Account to bind as: user@REALM, DOMAIN\user or a DN'

@@ -33,8 +33,10 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "verify" -d 'Decrypt a c
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "create" -d 'Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "rotate" -d 'Set a new random password and rewrite the keytab (keeping the previous kvno)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "delete" -d 'Delete the account holding HTTP/host (only one spnkt created, unless --force)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "apply" -d 'Converge the services of a plan file (TOML): create, repair, rotate, prune'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "spn" -d 'List, add, remove and check service principal names (setspn)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "account" -d 'Show a service account as AD sees it'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "wizard" -d 'Guided setup: asks for the web site, account, delegation and keytab, then runs create'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "generate" -d 'Generate man pages or shell completions'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -158,6 +160,13 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-std
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l rotate -d 'Rotate this host\'s password and keytab even if not due (repeatable)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dry-run -d 'Print what would change and change nothing (exit status 10 if something would)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l prune -d 'Also remove accounts this plan created that it no longer lists (needs --yes)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s y -l yes -d 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and not __fish_seen_subcommand_from list add remove check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -246,6 +255,20 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand generate; and not __fish_seen_subcommand_from man completions" -s h -l help -d 'Print help'

@@ -28,6 +28,8 @@ pub enum Exit {
     Usage = 2,
     /// A verification (`spnkt verify`) ran and did not succeed.
     VerificationFailed = 4,
+    /// `spnkt apply --dry-run`: the directory or a keytab would change.
+    Changes = 10,
 }
 
 impl Exit {

@@ -19,5 +19,6 @@ pub mod kdc;
 pub mod krb;
 pub mod krb5conf;
 pub mod plan;
+pub mod plan_file;
 pub mod secret_input;
 pub mod timefmt;

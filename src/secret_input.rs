@@ -75,7 +75,7 @@ pub fn read(source: &Source<'_>, for_whom: &str) -> anyhow::Result<Password> {
             }
             Password::new(strip_one_newline(&line).to_owned())
         }
-        Source::Env(var) => match std::env::var_os(var) {
+        Source::Env(var) => match env_var(var) {
             None => {
                 return Err(CliError::usage(format!(
                     "--password-env: environment variable {var} is not set"
@@ -114,6 +114,37 @@ pub fn strip_one_newline(s: &str) -> &str {
     s.strip_suffix("\r\n")
         .or_else(|| s.strip_suffix('\n'))
         .unwrap_or(s)
+}
+
+/// Answers the wizard gave, keyed by the environment variable its equivalent command
+/// line names (`--bind-password-env SPNKT_BIND_PASSWORD`): read before the real
+/// environment, so the wizard runs exactly that command line without putting the
+/// secret into the process environment.
+static ENV_OVERLAY: std::sync::Mutex<Vec<(String, Zeroizing<String>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Set (or replace) the in-process value of `var` for `--*-password-env VAR`.
+pub fn set_env_overlay(var: &str, value: &str) {
+    let mut o = ENV_OVERLAY.lock().unwrap_or_else(|e| e.into_inner());
+    o.retain(|(k, _)| k != var);
+    o.push((var.to_owned(), Zeroizing::new(value.to_owned())));
+}
+
+/// Forget every in-process value (the strings are wiped).
+pub fn clear_env_overlay() {
+    ENV_OVERLAY
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clear();
+}
+
+/// The value of `var` for `--*-password-env VAR`: the wizard's answer, else the environment.
+pub fn env_var(var: &str) -> Option<std::ffi::OsString> {
+    let o = ENV_OVERLAY.lock().unwrap_or_else(|e| e.into_inner());
+    match o.iter().find(|(k, _)| k == var) {
+        Some((_, v)) => Some(std::ffi::OsString::from(v.as_str())),
+        None => std::env::var_os(var),
+    }
 }
 
 #[cfg(test)]

@@ -93,8 +93,15 @@ if [ "$kdc_tests" -lt 9 ]; then
   exit 1
 fi
 # The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
-# line once they passed: every #[test] in tests/e2e_samba.rs must have.
-e2e_expected=$(grep -c '^#\[test\]' tests/e2e_samba.rs)
+# line once they passed: every #[test] in tests/e2e_samba.rs (create, rotate, delete,
+# spn, account) and tests/apply_samba.rs (spnkt apply) must have.
+e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs | grep -c '^#\[test\]')
+# Plus the wizard driven in a pseudo-terminal against the lab (tests/wizard_pty.rs: one
+# line per test using the lab; its bare-`spnkt` test needs no lab and prints none).
+wizard_expected=$(grep -c 'lab_available(' tests/wizard_pty.rs)
+wizard_tests=$(grep -c '^\*\*\* samba e2e test wizard_.* ran' "$log" || true)
+echo "wizard pty tests run: $wizard_tests of $wizard_expected"
+e2e_expected=$((e2e_expected + wizard_expected))
 e2e_tests=$(grep -c '^\*\*\* samba e2e test .* ran' "$log" || true)
 echo "samba e2e tests run: $e2e_tests of $e2e_expected"
 if [ "$e2e_tests" -lt "$e2e_expected" ]; then

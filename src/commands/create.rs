@@ -91,13 +91,7 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         sam_account_name: sam.clone(),
         ou,
         upn: !args.no_upn,
-        description: format!(
-            "HTTP/{} SPNEGO service account, {CREATED_MARKER} {} on {} by {}",
-            host.name,
-            env!("CARGO_PKG_VERSION"),
-            crate::timefmt::format_utc_i64(now()),
-            session.bind_user
-        ),
+        description: account_description(&host.name, &session.bind_user),
         enctypes: SupportedEnctypes::from_enctypes(&enctypes),
         delegation: delegation.clone(),
         password: if given_password.is_some() {
@@ -249,7 +243,7 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
 }
 
 /// After a failed LDAP step: delete what this run added, and say what is left.
-fn undo(
+pub fn undo(
     session: &mut Session,
     progress: &Progress,
     existing: Option<&ServiceAccount>,
@@ -289,7 +283,7 @@ fn undo(
 
 /// Read-only checks against the directory. Returns the existing account to
 /// converge, or refuses with every finding at once.
-fn preflight(
+pub fn preflight(
     session: &mut Session,
     host: &Host,
     sam: &str,
@@ -409,6 +403,15 @@ fn preflight(
     Ok(account)
 }
 
+/// The description of an account spnkt creates (carries [`CREATED_MARKER`]).
+pub fn account_description(host: &str, bind_user: &str) -> String {
+    format!(
+        "HTTP/{host} SPNEGO service account, {CREATED_MARKER} {} on {} by {bind_user}",
+        env!("CARGO_PKG_VERSION"),
+        crate::timefmt::format_utc_i64(now()),
+    )
+}
+
 /// Parse `--delegation`, `--delegate-to`, `--protocol-transition`.
 fn delegation(args: &CreateArgs) -> Result<Delegation, CliError> {
     let kind = match args.delegation {
@@ -422,14 +425,25 @@ fn delegation(args: &CreateArgs) -> Result<Delegation, CliError> {
             .hint("choose --delegation none, unconstrained (WebSphere/HCL SPNEGO: trust for delegation to any service) or constrained --delegate-to SPN, so nobody gets or loses delegation by accident"));
         }
     };
+    delegation_for(kind, &args.delegate_to, args.protocol_transition)
+}
+
+/// The delegation of `kind` with its targets, checked (also for `spnkt apply`'s
+/// plan entries): targets and protocol transition only with constrained, which
+/// needs at least one valid target SPN.
+pub fn delegation_for(
+    kind: DelegationKind,
+    delegate_to: &[String],
+    protocol_transition: bool,
+) -> Result<Delegation, CliError> {
     if kind != DelegationKind::Constrained {
-        if !args.delegate_to.is_empty() {
+        if !delegate_to.is_empty() {
             return Err(
                 CliError::usage("--delegate-to needs --delegation constrained")
                     .hint("use --delegation constrained --delegate-to SPN ..."),
             );
         }
-        if args.protocol_transition {
+        if protocol_transition {
             return Err(
                 CliError::usage("--protocol-transition needs --delegation constrained")
                     .hint("use --delegation constrained --delegate-to SPN --protocol-transition"),
@@ -440,19 +454,19 @@ fn delegation(args: &CreateArgs) -> Result<Delegation, CliError> {
         DelegationKind::None => Delegation::None,
         DelegationKind::Unconstrained => Delegation::Unconstrained,
         DelegationKind::Constrained => {
-            if args.delegate_to.is_empty() {
+            if delegate_to.is_empty() {
                 return Err(CliError::usage(
                     "--delegation constrained needs at least one --delegate-to SPN",
                 )
                 .hint("e.g. --delegate-to HTTP/backend.example.com (repeat for more)"));
             }
             let mut targets = Vec::new();
-            for t in &args.delegate_to {
+            for t in delegate_to {
                 targets.push(hostname::check_spn(t.trim())?);
             }
             Delegation::Constrained {
                 targets,
-                protocol_transition: args.protocol_transition,
+                protocol_transition,
             }
         }
     })
@@ -516,7 +530,7 @@ pub fn keytab_enctypes(list: &[String]) -> Result<Vec<Enctype>, CliError> {
     Ok(out)
 }
 
-fn now() -> i64 {
+pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

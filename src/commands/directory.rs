@@ -392,7 +392,7 @@ pub fn read_bind_password(source: &BindSource<'_>, user: &str) -> anyhow::Result
             }
             Password::new(strip_one_newline(&line).to_owned())
         }
-        BindSource::Env(var) => match std::env::var_os(var) {
+        BindSource::Env(var) => match crate::secret_input::env_var(var) {
             None => {
                 return Err(CliError::usage(format!(
                     "--bind-password-env: environment variable {var} is not set"

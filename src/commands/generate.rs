@@ -188,13 +188,15 @@ mod tests {
                 "spnkt-create.1",
                 "spnkt-rotate.1",
                 "spnkt-delete.1",
+                "spnkt-apply.1",
                 "spnkt-spn.1",
                 "spnkt-spn-list.1",
                 "spnkt-spn-add.1",
                 "spnkt-spn-remove.1",
                 "spnkt-spn-check.1",
                 "spnkt-account.1",
-                "spnkt-account-show.1"
+                "spnkt-account-show.1",
+                "spnkt-wizard.1"
             ]
         );
         for (name, page) in &pages {

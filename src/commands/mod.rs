@@ -20,6 +20,7 @@ use crate::krb::keytab::{self, Keytab, KeytabEntry};
 use crate::krb::{Enctype, Principal};
 
 pub mod account;
+pub mod apply;
 pub mod create;
 pub mod delete;
 pub mod directory;
@@ -33,6 +34,7 @@ pub mod rotate;
 pub mod spn;
 pub mod verify;
 pub mod verify_live;
+pub mod wizard;
 
 /// What a command produced.
 #[derive(Debug, Default)]
@@ -102,7 +104,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
 {
-    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if args.len() == 1 && offer_wizard() {
+        args.push("wizard".into());
+    }
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -130,26 +135,51 @@ where
                 exit::print_rendered(&r, false);
                 r.exit.into()
             }
-            Err(e) => match e.downcast::<Reported>() {
-                // A directory command ran partly: its facts are the output (with the
-                // error inside the JSON object), the error goes to stderr too.
-                Ok(rep) => {
-                    let Reported { mut outcome, error } = rep;
-                    if let Some(obj) = outcome.json.as_mut().and_then(|v| v.as_object_mut()) {
-                        obj.insert(
+            Err(e) => match e.downcast::<apply::ChangesPending>() {
+                // `spnkt apply --dry-run` with changes pending: the report, exit 10.
+                Ok(pending) => {
+                    print_outcome(pending.outcome, &cli.global, &ui);
+                    exit::Exit::Changes.into()
+                }
+                Err(e) => match e.downcast::<Reported>() {
+                    // A directory command ran partly: its facts are the output (with the
+                    // error inside the JSON object), the error goes to stderr too.
+                    Ok(rep) => {
+                        let Reported { mut outcome, error } = rep;
+                        if let Some(obj) = outcome.json.as_mut().and_then(|v| v.as_object_mut()) {
+                            obj.insert(
                             "error".into(),
                             serde_json::json!({"code": error.exit.code(), "message": error.message, "hint": error.hint}),
                         );
+                        }
+                        print_outcome(outcome, &cli.global, &ui);
+                        let r = exit::render(&anyhow::Error::new(error));
+                        exit::print_rendered(&r, false);
+                        r.exit.into()
                     }
-                    print_outcome(outcome, &cli.global, &ui);
-                    let r = exit::render(&anyhow::Error::new(error));
-                    exit::print_rendered(&r, false);
-                    r.exit.into()
-                }
-                Err(e) => exit::report(&e, cli.global.json),
+                    Err(e) => exit::report(&e, cli.global.json),
+                },
             },
         },
     }
+}
+
+/// `spnkt` alone on a terminal: offer the guided setup (no terminal: help, exit 2).
+fn offer_wizard() -> bool {
+    use std::io::IsTerminal;
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        return false;
+    }
+    let _ = writeln!(
+        io::stderr().lock(),
+        "spnkt creates Active Directory accounts and keytabs for Kerberos web single sign-on (`spnkt --help` lists the commands)."
+    );
+    dialoguer::Confirm::new()
+        .with_prompt("Start the guided setup (spnkt wizard)?")
+        .default(true)
+        .wait_for_newline(true)
+        .interact()
+        .unwrap_or(false)
 }
 
 fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
@@ -164,6 +194,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
         Command::Create(a) => create::run(a, ui),
         Command::Rotate(a) => rotate::run(a, ui),
         Command::Delete(a) => delete::run(a, ui),
+        Command::Apply(a) => apply::run(a, ui),
         Command::Spn(s) => match &s.command {
             SpnCommand::List(a) => spn::list(a, ui),
             SpnCommand::Add(a) => spn::add(a, ui),
@@ -173,6 +204,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
         Command::Account(s) => match &s.command {
             AccountCommand::Show(a) => account::show(a, ui),
         },
+        Command::Wizard(a) => wizard::run(a, ui),
         Command::Generate(g) => generate::run(g),
     }
 }

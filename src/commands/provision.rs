@@ -107,6 +107,22 @@ pub fn execute(
     target: &KeyTarget,
     ui: &mut Ui,
 ) -> Result<Progress, Box<(Progress, StepFailure)>> {
+    execute_with_keys(plan, session, password, target, ui).map(|(progress, _)| progress)
+}
+
+/// What [`execute_with_keys`] returns: the progress and the proven keys.
+pub type ProvenKeys = (Progress, Vec<Key>);
+
+/// [`execute`], also returning the keys derived (and proven) by the plan's
+/// `QuerySalt`/`ProveKeys` steps: `spnkt apply` leaves `WriteKeytab` out of the
+/// plan and writes each keytab file once, with the keys of every service sharing it.
+pub fn execute_with_keys(
+    plan: &Plan,
+    session: &mut Session,
+    password: &Password,
+    target: &KeyTarget,
+    ui: &mut Ui,
+) -> Result<ProvenKeys, Box<(Progress, StepFailure)>> {
     let mut progress = Progress::default();
     let mut keys: Vec<Key> = Vec::new();
     for (i, step) in plan.steps.iter().enumerate() {
@@ -129,7 +145,7 @@ pub fn execute(
             )));
         }
     }
-    Ok(progress)
+    Ok((progress, keys))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,0 +1,420 @@
+//! `spnkt wizard` driven in a pseudo-terminal (rexpect) against the Samba AD DC lab
+//! (`tests/lab/samba-lab.sh`), prompts matched by their text, keys sent as a user
+//! types them (`\r`, arrow-key escape sequences, Ctrl-C). Judged by independent
+//! peers: `ldapsearch` for the directory, MIT `kvno -k` / `klist -k` for keytabs.
+//!
+//! Every test prints `*** samba e2e test NAME ran ***` on stderr once it passed;
+//! tests/run-all.sh counts those lines. Without the lab the tests are skipped loudly
+//! (a failure under SPNKT_REQUIRE_PEERS=1). Hosts are `wiz-X-TAG.example.test`,
+//! accounts `svc-http-wiz-X-TAG` (TAG drawn per process), removed at the end.
+
+mod support;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use nix::sys::wait::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+use support::samba_lab::*;
+use support::{path_str, spnkt_bin};
+
+static RAN: AtomicUsize = AtomicUsize::new(0);
+
+fn ran(name: &str) {
+    let n = RAN.fetch_add(1, Ordering::SeqCst) + 1;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n*** samba e2e test {name} ran ({n} so far in wizard_pty) ***"
+    );
+}
+
+/// Three characters, [a-z0-9], fixed for this test process.
+fn tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let mut n = (nanos ^ (u128::from(std::process::id()) << 20)) % (36 * 36 * 36);
+        let mut t = String::new();
+        for _ in 0..3 {
+            t.push(char::from_digit((n % 36) as u32, 36).unwrap());
+            n /= 36;
+        }
+        t
+    })
+}
+
+/// (`wiz-WHAT-TAG.example.test`, `svc-http-wiz-WHAT-TAG`): the wizard's suggested name.
+fn names(what: &str) -> (String, String) {
+    let label = format!("wiz-{what}-{}", tag());
+    (format!("{label}.example.test"), format!("svc-http-{label}"))
+}
+
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+
+/// The wizard in a pseudo-terminal, with a transcript for failure messages.
+struct Wizard {
+    session: PtySession,
+    transcript: String,
+}
+
+impl Wizard {
+    /// `spnkt wizard` with the lab's krb5.conf, CA (SPNKT_CA_CERT) and `ccache`.
+    fn start(lab: &Lab, ccache: &Path) -> Wizard {
+        let mut c = Command::new(spnkt_bin());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("SPNKT_") || k.starts_with("KRB5") {
+                c.env_remove(k);
+            }
+        }
+        c.arg("wizard")
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("KRB5_CONFIG", &lab.krb5_conf)
+            .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
+            .env("SPNKT_CA_CERT", &lab.ca_cert)
+            .current_dir(lab.work());
+        // Generous: two cores, PBKDF2, a DC shared with other suites.
+        let session = spawn_command(c, Some(60_000)).expect("spawn spnkt wizard in a pty");
+        Wizard {
+            session,
+            transcript: String::new(),
+        }
+    }
+
+    /// Wait for `needle` on the terminal (prompts are matched by their text).
+    fn expect(&mut self, needle: &str) {
+        match self.session.exp_string(needle) {
+            Ok(before) => {
+                self.transcript.push_str(&before);
+                self.transcript.push_str(needle);
+            }
+            Err(e) => panic!(
+                "waiting for {needle:?}: {e}\n--- transcript so far ---\n{}",
+                self.transcript
+            ),
+        }
+    }
+
+    /// Type `keys` once the prompt is up (after a pause: a password prompt switches
+    /// echo off with TCSAFLUSH, which would drop keys typed before it).
+    fn send(&mut self, keys: &str) {
+        std::thread::sleep(Duration::from_millis(300));
+        self.session.send(keys).expect("send keys");
+        self.session.flush().expect("flush keys");
+    }
+
+    /// `prompt` appears, then `answer` + Enter.
+    fn answer(&mut self, prompt: &str, answer: &str) {
+        self.expect(prompt);
+        self.send(&format!("{answer}\r"));
+    }
+
+    /// Everything up to the end, and the exit code.
+    fn finish(mut self) -> (i32, String) {
+        match self.session.exp_eof() {
+            Ok(rest) => self.transcript.push_str(&rest),
+            Err(e) => panic!(
+                "waiting for the end: {e}\n--- transcript ---\n{}",
+                self.transcript
+            ),
+        }
+        let status = self.session.process().wait().expect("wait for spnkt");
+        let code = match status {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("spnkt ended with {other:?}\n{}", self.transcript),
+        };
+        (code, self.transcript)
+    }
+
+    /// The directory questions, answered with the lab's settings.
+    fn connect(&mut self, lab: &Lab) {
+        self.answer("Domain controller URL", &lab.ldaps_url);
+        self.answer("Bind user", &lab.admin_user);
+        self.answer("Password for", &lab.admin_password);
+        self.expect(&format!("connected: realm {}", lab.realm));
+    }
+}
+
+/// A ccache with no tickets (so the wizard finds no admin there).
+fn no_ccache(lab: &Lab) -> std::path::PathBuf {
+    lab.work().join("no-ccache")
+}
+
+#[test]
+fn wizard_full_run_creates_a_proven_keytab() {
+    let Some(lab) = lab_available("wizard_full_run_creates_a_proven_keytab") else {
+        return;
+    };
+    let (host, sam) = names("f");
+    let _cleanup = lab.cleanup(&[&sam]);
+    let admin_cc = lab.kinit_admin();
+    let keytab = lab.work().join("full.keytab");
+
+    let mut w = Wizard::start(&lab, &admin_cc);
+    // Discovered before asking: the admin of the credential cache, the realm of krb5.conf.
+    w.expect(&format!("found: realm {}", lab.realm));
+    w.expect(&format!("found: admin {}", lab.admin_user));
+    w.answer("Domain controller URL", &lab.ldaps_url);
+    w.expect("Bind user");
+    w.expect(&lab.admin_user); // the default shown in brackets
+    w.send("\r");
+    w.answer("Password for", &lab.admin_password);
+    w.expect(&format!("connected: realm {}", lab.realm));
+    w.answer("Web site host name", &host);
+    w.expect(&format!("ok: nobody holds HTTP/{host}"));
+    w.expect("Account name");
+    w.expect(&sam); // suggested
+    w.send("\r");
+    w.answer("Container (OU)", ""); // CN=Users
+    w.expect("Security note");
+    w.answer("Delegation", ""); // unconstrained, the first choice
+    w.answer("Encryption types", ""); // AES only
+    w.answer("Account password", ""); // generated
+    w.answer("Keytab file", path_str(&keytab));
+    w.expect("The plan");
+    w.expect(&format!("HTTP/{host}"));
+    w.expect("spnkt create");
+    w.expect("--bind-password-env SPNKT_BIND_PASSWORD");
+    w.answer("Create it now?", "y");
+    w.expect("Keytab fingerprint");
+    w.expect("Next steps");
+    w.expect(&format!("GssapiCredStore keytab:{}", path_str(&keytab)));
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains(&lab.admin_password),
+        "the bind password was echoed:\n{transcript}"
+    );
+
+    let principal = lab.http_principal(&host);
+    let (ok, out) = lab.kvno_k_output(&keytab, &principal, &admin_cc);
+    assert!(
+        ok,
+        "kvno -k rejected the wizard's keytab: {out}\n{transcript}"
+    );
+    let uac = lab.uac(&sam).expect("account exists");
+    assert_eq!(
+        uac & 0x80000,
+        0x80000,
+        "TRUSTED_FOR_DELEGATION not set: 0x{uac:x}"
+    );
+    ran("wizard_full_run_creates_a_proven_keytab");
+}
+
+#[test]
+fn wizard_re_asks_bad_answers() {
+    let Some(lab) = lab_available("wizard_re_asks_bad_answers") else {
+        return;
+    };
+    let (host, sam) = names("b");
+    let _cleanup = lab.cleanup(&[&sam]);
+    let keytab = lab.work().join("shared.keytab");
+    // An existing keytab with another principal: the wizard offers to add to it.
+    let other = lab.spnkt_exact(
+        &[
+            "keytab".into(),
+            "create".into(),
+            "--principal".into(),
+            format!("HTTP/wiz-other.example.test@{}", lab.realm),
+            "--password-env".into(),
+            "OTHER_PW".into(),
+            "--out".into(),
+            path_str(&keytab).into(),
+        ],
+        &[("OTHER_PW", "other-secret-1")],
+    );
+    assert_eq!(other.code, 0, "{other:?}");
+    let account_password = "Wz-typed-Pass-4711!";
+
+    let mut w = Wizard::start(&lab, &no_ccache(&lab));
+    // Not an LDAP URL, then a wrong password: both re-asked.
+    w.answer("Domain controller URL", "http://dc1.example.test");
+    w.expect("please try again");
+    w.answer("Domain controller URL", &lab.ldaps_url);
+    w.answer("Bind user", &lab.admin_user);
+    w.answer("Password for", "not-the-password");
+    w.expect("cannot bind");
+    w.expect("let's try again");
+    w.answer("Domain controller URL", ""); // the previous answer is the default now
+    w.answer("Bind user", "");
+    w.answer("Password for", &lab.admin_password);
+    w.expect("connected");
+    // HTTPS/ is not a host name; the DC's name is a machine name (preflight).
+    w.answer("Web site host name", &format!("HTTPS/{host}"));
+    w.expect("please try again");
+    w.answer("Web site host name", &lab.dc_host);
+    w.expect("machine name");
+    w.expect("choose another host name");
+    w.answer("Web site host name", &host);
+    w.expect("ok: nobody holds");
+    // 25 characters: too long for a sAMAccountName.
+    let long = "svc-http-wiz-abcdefghijkl";
+    assert_eq!(long.len(), 25);
+    w.answer("Account name", long);
+    w.expect("at most 20");
+    w.expect("please try again");
+    w.answer("Account name", ""); // the suggestion
+    // Another container: not a DN, then CN=Users typed.
+    w.expect("Container (OU)");
+    w.send(&format!("{UP}\r")); // wraps to the last item: type a DN
+    w.answer("Container DN", "Users");
+    w.expect("is not a DN");
+    w.answer("Container DN", &format!("CN=Users,{}", lab.base_dn));
+    // Constrained delegation: a bad SPN, then a good one.
+    w.expect("Delegation");
+    w.send(&format!("{DOWN}\r"));
+    w.answer("Delegate to", "backend");
+    w.expect("please try again");
+    w.answer("Delegate to", "HTTP/wiz-backend.example.test");
+    w.answer("Allow protocol transition?", "n");
+    // RC4 asked for, then declined at the warning.
+    w.expect("Encryption types");
+    w.send(&format!("{DOWN}\r"));
+    w.expect("RC4 is weak");
+    w.answer("Really allow RC4", "n");
+    w.expect("AES only, then");
+    // A typed password, mistyped once.
+    w.expect("Account password");
+    w.send(&format!("{DOWN}\r"));
+    w.answer("Password for the account", account_password);
+    w.answer("Repeat it", "something-else");
+    w.expect("differ");
+    w.answer("Password for the account", account_password);
+    w.answer("Repeat it", account_password);
+    // The keytab exists: add to it.
+    w.answer("Keytab file", path_str(&keytab));
+    w.expect("already exists");
+    w.answer("What to do with the existing keytab", "");
+    w.expect("--delegation constrained");
+    w.expect("--password-env SPNKT_ACCOUNT_PASSWORD");
+    w.expect("--append");
+    w.answer("Create it now?", "y");
+    w.expect("Next steps");
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains(account_password) && !transcript.contains(&lab.admin_password),
+        "a secret was echoed:\n{transcript}"
+    );
+
+    let principal = lab.http_principal(&host);
+    let admin_cc = lab.kinit_admin();
+    let (ok, out) = lab.kvno_k_output(&keytab, &principal, &admin_cc);
+    assert!(ok, "kvno -k rejected the keytab: {out}\n{transcript}");
+    let principals: Vec<String> = lab.klist_k(&keytab).into_iter().map(|e| e.1).collect();
+    assert!(
+        principals
+            .iter()
+            .any(|p| p.starts_with("HTTP/wiz-other.example.test@")),
+        "the other principal's entries were lost: {principals:?}"
+    );
+    // The typed password is the account's: MIT kinit with it works.
+    let delegate = lab.ldap_attr(
+        &format!("(sAMAccountName={sam})"),
+        "msDS-AllowedToDelegateTo",
+    );
+    assert_eq!(delegate, ["HTTP/wiz-backend.example.test"]);
+    ran("wizard_re_asks_bad_answers");
+}
+
+#[test]
+fn wizard_declined_at_confirmation_changes_nothing() {
+    let Some(lab) = lab_available("wizard_declined_at_confirmation_changes_nothing") else {
+        return;
+    };
+    let (host, sam) = names("n");
+    let _cleanup = lab.cleanup(&[&sam]);
+    let keytab = lab.work().join("declined.keytab");
+    let mut w = Wizard::start(&lab, &no_ccache(&lab));
+    w.connect(&lab);
+    w.answer("Web site host name", &host);
+    w.answer("Account name", "");
+    w.answer("Container (OU)", "");
+    w.answer("Delegation", "");
+    w.answer("Encryption types", "");
+    w.answer("Account password", "");
+    w.answer("Keytab file", path_str(&keytab));
+    w.expect("The plan");
+    w.answer("Create it now?", "n");
+    w.expect("nothing was changed");
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(
+        !lab.ldap_exists(&format!("(sAMAccountName={sam})")),
+        "the account exists after a declined wizard"
+    );
+    assert!(
+        !lab.ldap_exists(&format!("(servicePrincipalName=HTTP/{host})")),
+        "the SPN exists after a declined wizard"
+    );
+    assert!(!keytab.exists(), "a keytab was written");
+    ran("wizard_declined_at_confirmation_changes_nothing");
+}
+
+#[test]
+fn wizard_ctrl_c_at_a_prompt_exits_130_unchanged() {
+    let Some(lab) = lab_available("wizard_ctrl_c_at_a_prompt_exits_130_unchanged") else {
+        return;
+    };
+    let (host, sam) = names("c");
+    let _cleanup = lab.cleanup(&[&sam]);
+    let mut w = Wizard::start(&lab, &no_ccache(&lab));
+    w.connect(&lab);
+    w.answer("Web site host name", &host);
+    w.answer("Account name", "");
+    w.answer("Container (OU)", "");
+    w.expect("Delegation");
+    std::thread::sleep(Duration::from_millis(300));
+    w.session.send_control('c').expect("send Ctrl-C");
+    w.expect("interrupted: nothing was changed");
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 130, "{transcript}");
+    assert!(!lab.ldap_exists(&format!("(sAMAccountName={sam})")));
+    ran("wizard_ctrl_c_at_a_prompt_exits_130_unchanged");
+}
+
+/// `spnkt` alone on a terminal offers the wizard; declined, it prints the help (exit 2).
+/// Needs no lab.
+#[test]
+fn bare_spnkt_on_a_terminal_offers_the_wizard() {
+    let start = || {
+        let mut c = Command::new(spnkt_bin());
+        c.env("TERM", "xterm").env("NO_COLOR", "1");
+        spawn_command(c, Some(30_000)).expect("spawn spnkt in a pty")
+    };
+    let mut s = start();
+    s.exp_string("Start the guided setup (spnkt wizard)?")
+        .expect("the offer");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("n\r").unwrap();
+    s.flush().unwrap();
+    s.exp_string("[OPTIONS] <COMMAND>").expect("the help");
+    s.exp_eof().unwrap();
+    assert!(matches!(
+        s.process().wait().unwrap(),
+        WaitStatus::Exited(_, 2)
+    ));
+
+    // Accepted: the wizard's first question; Ctrl-C there changes nothing (130).
+    let mut s = start();
+    s.exp_string("Start the guided setup").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    s.send("y\r").unwrap();
+    s.flush().unwrap();
+    s.exp_string("Domain controller URL").expect("the wizard");
+    std::thread::sleep(Duration::from_millis(300));
+    s.send_control('c').unwrap();
+    s.exp_string("interrupted: nothing was changed").unwrap();
+    s.exp_eof().unwrap();
+    assert!(matches!(
+        s.process().wait().unwrap(),
+        WaitStatus::Exited(_, 130)
+    ));
+}
