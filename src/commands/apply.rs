@@ -9,10 +9,10 @@
 //! 4. write each keytab file once, with the proven keys of every service sharing it;
 //! 5. `--prune`: remove the accounts this plan made that it no longer lists.
 //!
-//! A progress line per service on stderr (plain lines; no progress bar).
+//! A progress line per service on stderr, with a progress bar below them on a terminal.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -474,7 +474,7 @@ fn progress_line(ui: &Ui, i: usize, n: usize, r: &ServiceReport) {
             e.message.lines().next().unwrap_or_default()
         ));
     }
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    ui.line(&line);
 }
 
 pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
@@ -538,6 +538,7 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
 
     // 3. Each service.
     let n = plan.entries.len();
+    ui.start_progress(n as u64);
     let mut reports: Vec<ServiceReport> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     let mut keytabs: HashMap<PathBuf, Result<Option<Keytab>, String>> = HashMap::new();
@@ -571,8 +572,10 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         if !pending.iter().any(|p| p.report == reports.len()) {
             progress_line(ui, i + 1, n, &report);
         }
+        ui.advance(&entry.host);
         reports.push(report);
     }
+    ui.finish_progress();
 
     // 4. Each keytab file once.
     let mut by_file: BTreeMap<PathBuf, Vec<Pending>> = BTreeMap::new();
@@ -1073,7 +1076,7 @@ fn render(
     let failed = count(Action::Failed);
     let headline = match (changed, failed, dry_run) {
         (false, 0, _) => format!(
-            "no changes: the directory and keytabs match the plan {} ({} services)",
+            "no changes: the directory and keytabs match plan `{}` ({} services)",
             plan.name,
             reports.len()
         ),
@@ -1082,7 +1085,7 @@ fn render(
             parts.join(", ")
         ),
         (_, _, true) => format!("dry run: nothing was changed: {}", parts.join(", ")),
-        _ => format!("applied the plan {}: {}", plan.name, parts.join(", ")),
+        _ => format!("applied plan `{}`: {}", plan.name, parts.join(", ")),
     };
     human.push_str(&headline);
     human.push('\n');

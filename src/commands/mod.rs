@@ -62,6 +62,7 @@ impl std::fmt::Display for Reported {
 impl std::error::Error for Reported {}
 
 /// Warnings and notes: printed on stderr unless `--quiet`, and kept for `--json`.
+/// While a progress bar is shown (long runs on a terminal), every line goes above it.
 #[derive(Debug, Default)]
 pub struct Ui {
     pub quiet: bool,
@@ -69,6 +70,7 @@ pub struct Ui {
     pub json: bool,
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
+    progress: Option<indicatif::ProgressBar>,
 }
 
 impl Ui {
@@ -82,18 +84,55 @@ impl Ui {
 
     pub fn warn(&mut self, msg: impl Into<String>) {
         let msg = msg.into();
-        if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "warning: {msg}");
-        }
+        self.line(&format!("warning: {msg}"));
         self.warnings.push(msg);
     }
 
     pub fn note(&mut self, msg: impl Into<String>) {
         let msg = msg.into();
-        if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "note: {msg}");
-        }
+        self.line(&format!("note: {msg}"));
         self.notes.push(msg);
+    }
+
+    /// One line on stderr (above the progress bar when there is one), unless `--quiet`.
+    pub fn line(&self, text: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.progress {
+            Some(bar) => bar.println(text),
+            None => {
+                let _ = writeln!(io::stderr().lock(), "{text}");
+            }
+        }
+    }
+
+    /// Show a progress bar of `len` steps when stderr is a terminal (plain lines
+    /// otherwise, so logs and pipelines stay readable).
+    pub fn start_progress(&mut self, len: u64) {
+        use std::io::IsTerminal;
+        if self.quiet || !io::stderr().is_terminal() {
+            return;
+        }
+        let bar = indicatif::ProgressBar::new(len);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+            bar.set_style(style);
+        }
+        self.progress = Some(bar);
+    }
+
+    /// Advance the progress bar (if any) by one, labelled `msg`.
+    pub fn advance(&self, msg: &str) {
+        if let Some(bar) = &self.progress {
+            bar.set_message(msg.to_owned());
+            bar.inc(1);
+        }
+    }
+
+    pub fn finish_progress(&mut self) {
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
     }
 }
 
