@@ -90,20 +90,12 @@ impl GssFlags {
     /// The set flags' names, lowest bit first (`["deleg", "mutual", ...]`);
     /// unnamed bits as `0xNNNN`.
     pub fn names(self) -> Vec<String> {
-        (0..32)
-            .filter_map(|bit| {
-                let mask = 1u32 << bit;
-                if self.0 & mask == 0 {
-                    return None;
-                }
-                Some(
-                    Self::NAMES
-                        .iter()
-                        .find(|(m, _)| *m == mask)
-                        .map_or_else(|| format!("0x{mask:x}"), |(_, n)| (*n).to_owned()),
-                )
-            })
-            .collect()
+        super::flags::bit_names(
+            self.0,
+            (0..32).map(|bit| (bit, 1u32 << bit)),
+            &Self::NAMES,
+            |_, mask| format!("0x{mask:x}"),
+        )
     }
 }
 

@@ -10,6 +10,7 @@ pub mod crypto;
 pub(crate) mod der;
 pub mod enctype;
 pub mod evidence;
+mod flags;
 pub mod kdc_msg;
 pub mod keytab;
 pub mod krbcred;

@@ -87,20 +87,12 @@ impl TicketFlags {
     /// "pre-authent"]`; bits without a name come out as `bit-N` (bit 0 = MSB,
     /// so the reserved bit 0 is `bit-0`).
     pub fn names(self) -> Vec<String> {
-        (0..32)
-            .filter_map(|bit| {
-                let mask = 0x8000_0000u32 >> bit;
-                if self.0 & mask == 0 {
-                    return None;
-                }
-                Some(
-                    Self::NAMES
-                        .iter()
-                        .find(|(m, _)| *m == mask)
-                        .map_or_else(|| format!("bit-{bit}"), |(_, n)| (*n).to_owned()),
-                )
-            })
-            .collect()
+        super::flags::bit_names(
+            self.0,
+            (0..32).map(|bit| (bit, 0x8000_0000u32 >> bit)),
+            &Self::NAMES,
+            |bit, _| format!("bit-{bit}"),
+        )
     }
 }
 
