@@ -23,7 +23,7 @@ mod support;
 
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use support::path_str;
@@ -995,5 +995,101 @@ fn dry_run_writes_nothing_then_create_over_starttls() {
     let admin = lab.kinit_admin();
     let (ok, out) = lab.kvno_k_output(&keytab, &lab.http_principal(host), &admin);
     assert!(ok, "kvno -k: {out}");
+    ran(name);
+}
+
+// --- the directory decides the realm --------------------------------------------
+
+/// The directory flags without `--realm` and `--kdc`, so that krb5.conf decides them.
+fn dir_args_without_realm_and_kdc(lab: &Lab) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = lab.spnkt_dir_args().into_iter();
+    while let Some(a) = args.next() {
+        if a == "--realm" || a == "--kdc" {
+            args.next();
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// A krb5.conf whose default realm is not the directory's (as Debian's stock
+/// ATHENA.MIT.EDU one), but which knows the lab's KDC for EXAMPLE.TEST.
+fn foreign_default_realm_conf(lab: &Lab) -> PathBuf {
+    let conf = lab.path("foreign-realm-krb5.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "[libdefaults]\n\tdefault_realm = OTHER.TEST\n\tdns_lookup_kdc = false\n\
+             [realms]\n\tOTHER.TEST = {{\n\t\tkdc = 127.0.0.1:1\n\t}}\n\
+             \t{} = {{\n\t\tkdc = {}\n\t}}\n",
+            lab.realm, lab.kdc
+        ),
+    )
+    .unwrap();
+    conf
+}
+
+#[test]
+fn directory_realm_wins_over_a_foreign_krb5_conf_default() {
+    let name = "directory_realm_wins_over_a_foreign_krb5_conf_default";
+    let Some(lab) = lab_available(name) else {
+        return;
+    };
+    let host = e2e_host("rlm");
+    let sam = &account("rlm");
+    let _cleanup = lab.cleanup(&[sam]);
+    let conf = foreign_default_realm_conf(&lab);
+    let keytab = lab.work().join("realm.keytab");
+    let mut args: Vec<String> = ["create", "--host", &host, "--keytab", path_str(&keytab)]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--yes", "--delegation", "none"].map(String::from))
+        .collect();
+    args.extend(dir_args_without_realm_and_kdc(&lab));
+    let run = lab.spnkt_exact(&args, &[("KRB5_CONFIG", path_str(&conf))]);
+    run.assert_ok();
+    run.assert_mentions("the realm correction", &["not the directory's"]);
+    // Judged by the directory and by MIT's tools, not by spnkt's own report.
+    let upn = lab.ldap_attr(&format!("(sAMAccountName={sam})"), "userPrincipalName");
+    assert_eq!(
+        upn,
+        [format!("HTTP/{host}@{}", lab.realm)],
+        "{}",
+        run.text()
+    );
+    let ccache = lab.kinit_admin();
+    assert!(
+        lab.kvno_k(&keytab, &lab.http_principal(&host), &ccache),
+        "kvno -k rejects the keytab:\n{}",
+        run.text()
+    );
+    ran(name);
+}
+
+#[test]
+fn refuse_explicit_realm_that_is_not_the_directorys() {
+    let name = "refuse_explicit_realm_that_is_not_the_directorys";
+    let Some(lab) = lab_available(name) else {
+        return;
+    };
+    let host = e2e_host("orl");
+    let sam = &account("orl");
+    let _cleanup = lab.cleanup(&[sam]);
+    let keytab = lab.work().join("other-realm.keytab");
+    let mut args: Vec<String> = ["create", "--host", &host, "--keytab", path_str(&keytab)]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["--yes", "--delegation", "none", "--realm", "OTHER.TEST"].map(String::from))
+        .collect();
+    args.extend(dir_args_without_realm_and_kdc(&lab));
+    args.extend(["--kdc".to_owned(), lab.kdc.clone()]);
+    let run = lab.spnkt_exact(&args, &[]);
+    run.assert_refused();
+    assert_eq!(run.code, 2, "{}", run.text());
+    run.assert_mentions("the mismatch", &["does not match the directory"]);
+    assert!(!keytab.exists(), "{}", run.text());
+    assert_nothing_written(&lab, sam, &[&format!("HTTP/{host}")], &[], &run);
     ran(name);
 }

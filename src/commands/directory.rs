@@ -42,7 +42,12 @@ pub struct Prepared<'a> {
     pub source: BindSource<'a>,
     /// From --realm / SPNKT_REALM / krb5.conf; else taken from the base DN later.
     pub realm: Option<String>,
+    /// The realm came from --realm / SPNKT_REALM (not krb5.conf): a mismatch with the
+    /// directory is then an error, not something to correct.
+    pub realm_explicit: bool,
     pub kdc: Option<String>,
+    /// The KDC came from --kdc / SPNKT_KDC.
+    pub kdc_explicit: bool,
     pub base_dn: Option<String>,
     pub conf: Krb5Conf,
 }
@@ -114,7 +119,13 @@ pub fn prepare<'a>(
         bind_user,
         source,
         realm,
+        realm_explicit: args
+            .kerberos
+            .realm
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
         kdc,
+        kdc_explicit: args.kerberos.kdc.is_some(),
         base_dn: args.base_dn.clone().filter(|b| !b.trim().is_empty()),
         conf,
     })
@@ -474,22 +485,44 @@ pub fn connect(p: Prepared<'_>, ui: &mut Ui) -> anyhow::Result<Session> {
         .base_dn
         .clone()
         .unwrap_or_else(|| root.default_naming_context.clone());
-    let realm = match p.realm.clone() {
-        Some(r) => r,
-        None => {
+    // In AD the realm is the domain's DNS name in upper case: the directory is the
+    // authority. A krb5.conf default realm for another domain (Debian ships
+    // ATHENA.MIT.EDU) would otherwise end up in UPNs and salts.
+    let dir_realm = realm_from_dn(&root.default_naming_context);
+    let (realm, realm_corrected) = match (p.realm.clone(), dir_realm) {
+        (Some(r), Some(d)) if r != d => {
+            if p.realm_explicit {
+                return Err(CliError::usage(format!(
+                    "--realm {r} does not match the directory: its domain {} is realm {d}",
+                    root.default_naming_context
+                ))
+                .hint(format!(
+                    "give --realm {d} (or leave it out), or point --ldap-url at a domain controller of {r}"
+                ))
+                .into());
+            }
+            ui.warn(format!(
+                "krb5.conf's default realm {r} is not the directory's: using {d} (from {})",
+                root.default_naming_context
+            ));
+            (d, true)
+        }
+        (Some(r), _) => (r, false),
+        (None, _) => {
             let r = realm_from_dn(&base_dn).ok_or_else(|| {
                 CliError::usage("no realm: none given and none in krb5.conf")
                     .hint("give --realm EXAMPLE.COM (or SPNKT_REALM)")
             })?;
             ui.note(format!("realm {r} (from the base DN {base_dn})"));
-            r
+            (r, true)
         }
     };
-    let kdc = match (&p.kdc, &p.realm) {
-        (Some(k), _) => Some(k.clone()),
-        // prepare() already looked (krb5.conf, DNS) for the realm it knew.
-        (None, Some(_)) => None,
-        (None, None) => resolve_kdc_noted(&KerberosArgs::default(), Some(&realm), &p.conf, ui),
+    // prepare() looked for a KDC (krb5.conf, DNS) for the realm it knew; look again
+    // when the realm only now became known or was corrected.
+    let kdc = if p.kdc_explicit || !realm_corrected {
+        p.kdc.clone()
+    } else {
+        resolve_kdc_noted(&KerberosArgs::default(), Some(&realm), &p.conf, ui)
     };
     Ok(Session {
         dir,

@@ -125,7 +125,15 @@ pub fn execute_with_keys(
 ) -> Result<ProvenKeys, Box<(Progress, StepFailure)>> {
     let mut progress = Progress::default();
     let mut keys: Vec<Key> = Vec::new();
+    let total = plan.steps.len();
     for (i, step) in plan.steps.iter().enumerate() {
+        // Visible progress on stderr (the first line of the step as the plan shows it).
+        let step_text = step.to_string();
+        ui.line(&format!(
+            "[{}/{total}] {}",
+            i + 1,
+            step_text.lines().next().unwrap_or_default()
+        ));
         if let Err(error) = run_step(
             step,
             session,

@@ -83,7 +83,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     // The directory: URL, bind user, password; checked by binding right away.
     let mut dir = given.clone();
     let mut retried = false;
-    let (base_dn, realm, ous) = loop {
+    let (base_dn, realm, kdc_for_realm, ous) = loop {
         explain(
             "The directory: a domain controller's LDAPS URL (ldap:// only with StartTLS; plain LDAP is refused).",
         );
@@ -141,7 +141,9 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         }
     };
     say(&format!("connected: realm {realm}, base {base_dn}"));
-    if dir.kerberos.kdc.is_none() && found.kdc.is_none() {
+    // The KDC the directory's realm resolves to (krb5.conf or DNS): krb5.conf's default
+    // realm may be another domain's, and its KDC then is no use here.
+    if dir.kerberos.kdc.is_none() && kdc_for_realm.is_none() {
         explain(
             "No KDC is known for this realm (krb5.conf, DNS): spnkt must log in with the new keys to prove them.",
         );
@@ -510,11 +512,12 @@ fn ccache_principal() -> Option<String> {
     Some(cc.default_principal.to_string())
 }
 
-/// Bind with the answers; the base DN, realm and the OUs below the base.
+/// Bind with the answers; the base DN, realm, the realm's KDC (if any is known) and
+/// the OUs below the base.
 fn probe_directory(
     dir: &DirectoryArgs,
     ui: &mut Ui,
-) -> anyhow::Result<(String, String, Vec<String>)> {
+) -> anyhow::Result<(String, String, Option<String>, Vec<String>)> {
     let prepared = directory::prepare(dir, ui, None)?;
     let mut session = directory::connect(prepared, ui)?;
     let base = session.base_dn.clone();
@@ -530,7 +533,7 @@ fn probe_directory(
         .unwrap_or_default();
     ous.sort();
     ous.truncate(40);
-    Ok((base, session.realm.clone(), ous))
+    Ok((base, session.realm.clone(), session.kdc.clone(), ous))
 }
 
 /// A container DN below `base`.
