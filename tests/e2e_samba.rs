@@ -21,40 +21,18 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use support::path_str;
 use support::samba_lab::*;
 
-static RAN: AtomicUsize = AtomicUsize::new(0);
-
 fn ran(name: &str) {
-    let n = RAN.fetch_add(1, Ordering::SeqCst) + 1;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "\n*** samba e2e test {name} ran ({n} so far in e2e_samba) ***"
-    );
+    support::announce_ran("samba e2e", name);
 }
 
-/// Three characters, [a-z0-9], fixed for this test process.
 fn tag() -> &'static str {
-    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    TAG.get_or_init(|| {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let mut n = (nanos ^ (u128::from(std::process::id()) << 20)) % (36 * 36 * 36);
-        let mut t = String::new();
-        for _ in 0..3 {
-            t.push(char::from_digit((n % 36) as u32, 36).unwrap());
-            n /= 36;
-        }
-        t
-    })
+    support::process_tag()
 }
 
 /// `e2e-WHAT-TAG.example.test`; `what` has at most 3 characters so that spnkt's default

@@ -8,22 +8,14 @@
 
 mod support;
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use support::mit_kdc::{self, MitKdc, REALM};
 use support::*;
 
-static RAN: AtomicUsize = AtomicUsize::new(0);
-
 fn ran(name: &str) {
-    let n = RAN.fetch_add(1, Ordering::SeqCst) + 1;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "\n*** real MIT KDC test {name} ran ({n} so far in verify_live_mit) ***"
-    );
+    support::announce_ran("real MIT KDC", name);
 }
 
 struct Run {

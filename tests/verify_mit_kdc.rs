@@ -9,22 +9,15 @@
 
 mod support;
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use support::mit_kdc::{self, MitKdc, REALM};
 use support::*;
 
-static RAN: AtomicUsize = AtomicUsize::new(0);
-
 fn ran(name: &str) {
-    let n = RAN.fetch_add(1, Ordering::SeqCst) + 1;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "\n*** real MIT KDC test {name} ran ({n} so far in verify_mit_kdc) ***"
-    );
+    support::announce_ran("real MIT KDC", name);
 }
 
 fn kdc(test: &str) -> Option<&'static MitKdc> {

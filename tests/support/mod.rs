@@ -71,3 +71,39 @@ pub fn ok_stdout(what: &str, out: &Output) -> String {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
+
+/// Say, past libtest's output capture, that a real-peer test of `kind` ("real MIT
+/// KDC", "samba e2e") ran: tests/run-all.sh counts these lines to prove that no such
+/// test was skipped. The count is per test binary (one process each).
+pub fn announce_ran(kind: &str, name: &str) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    let n = RAN.fetch_add(1, Ordering::SeqCst) + 1;
+    // The test binary is `SUITE-HASH`.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
+    let suite = stem.rsplit_once('-').map_or(stem, |(s, _)| s);
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n*** {kind} test {name} ran ({n} so far in {suite}) ***"
+    );
+}
+
+/// Three characters, [a-z0-9], fixed for this test process: appended to the names of
+/// the accounts a test makes, so concurrent runs against one lab do not collide.
+pub fn process_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let mut n = (nanos ^ (u128::from(std::process::id()) << 20)) % (36 * 36 * 36);
+        let mut t = String::new();
+        for _ in 0..3 {
+            t.push(char::from_digit((n % 36) as u32, 36).unwrap());
+            n /= 36;
+        }
+        t
+    })
+}
