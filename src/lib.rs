@@ -1,10 +1,20 @@
 #![forbid(unsafe_code)]
 //! spnkt: Active Directory SPNEGO service accounts and MIT keytabs.
 //!
-//! [`krb`] is pure Kerberos (no I/O). Everything else is the command-line edge:
-//! [`cli`] (clap definitions), [`commands`] (one module per subcommand), [`exit`]
-//! (errors to exit codes), [`secret_input`], [`atomic_file`] and [`timefmt`].
-//! [`diagnose`] is the pure analysis behind `spnkt verify`.
+//! The layers, each importing only downward:
+//!
+//! - the command line: [`cli`] (the clap definitions: help, man pages, completions),
+//!   [`commands`] (parse, call the engine, render text or `--json`; prompts and
+//!   confirmation), [`exit`] (errors to documented exit codes and hints),
+//!   [`secret_input`] (passwords from files, stdin, the environment or a prompt);
+//! - the provisioning engine: [`provision`] (one session with one domain controller,
+//!   preflight, plan execution with undo, keys and keytabs, converge), with
+//!   [`plan`] and [`plan_file`] (the one `Plan` type; the TOML plan) and the input
+//!   checks of [`validate`] and [`hostname`];
+//! - the directory and the KDC: [`ad`] (LDAP), [`kdc`] (the KDC client), [`dns`],
+//!   [`krb5conf`], [`keytab_file`] and [`atomic_file`] (keytabs on disk);
+//! - pure Kerberos: [`krb`] (codecs, crypto, salts; no files, sockets, environment,
+//!   clock or randomness) and [`diagnose`] (why a ticket does not decrypt).
 
 pub mod ad;
 pub mod atomic_file;
@@ -16,9 +26,13 @@ pub mod exit;
 pub mod genpass;
 pub mod hostname;
 pub mod kdc;
+pub mod keytab_file;
 pub mod krb;
 pub mod krb5conf;
 pub mod plan;
 pub mod plan_file;
+pub mod provision;
 pub mod secret_input;
+pub mod text;
 pub mod timefmt;
+pub mod validate;

@@ -13,11 +13,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::ad::account::Delegation;
-use crate::cli::DelegationKind;
-use crate::commands::create::{delegation_for, keytab_enctypes};
 use crate::exit::CliError;
 use crate::hostname::{self, Host};
 use crate::krb::Enctype;
+use crate::validate::{DelegationKind, delegation_for, keytab_enctypes};
 
 /// Default number of previous kvnos kept in a keytab when a service is rotated.
 pub const DEFAULT_KEEP_OLD: u32 = 1;

@@ -11,7 +11,6 @@ use std::path::Path;
 use anyhow::Context;
 use zeroize::Zeroizing;
 
-use crate::cli::PasswordArgs;
 use crate::exit::CliError;
 use crate::krb::Password;
 
@@ -27,13 +26,19 @@ pub enum Source<'a> {
     Prompt,
 }
 
-/// Pick the source; fails (usage) when none is given and stdin is not a terminal.
-pub fn source(args: &PasswordArgs) -> Result<Source<'_>, CliError> {
-    if let Some(f) = &args.password_file {
+/// Pick the source from the flags (`--password-file`, `--password-stdin`,
+/// `--password-env`, in that order); fails (usage) when none is given and stdin is
+/// not a terminal.
+pub fn source<'a>(
+    file: Option<&'a Path>,
+    stdin: bool,
+    env: Option<&'a str>,
+) -> Result<Source<'a>, CliError> {
+    if let Some(f) = file {
         Ok(Source::File(f))
-    } else if args.password_stdin {
+    } else if stdin {
         Ok(Source::Stdin)
-    } else if let Some(v) = &args.password_env {
+    } else if let Some(v) = env {
         Ok(Source::Env(v))
     } else if std::io::stdin().is_terminal() {
         Ok(Source::Prompt)
@@ -116,35 +121,9 @@ pub fn strip_one_newline(s: &str) -> &str {
         .unwrap_or(s)
 }
 
-/// Answers the wizard gave, keyed by the environment variable its equivalent command
-/// line names (`--bind-password-env SPNKT_BIND_PASSWORD`): read before the real
-/// environment, so the wizard runs exactly that command line without putting the
-/// secret into the process environment.
-static ENV_OVERLAY: std::sync::Mutex<Vec<(String, Zeroizing<String>)>> =
-    std::sync::Mutex::new(Vec::new());
-
-/// Set (or replace) the in-process value of `var` for `--*-password-env VAR`.
-pub fn set_env_overlay(var: &str, value: &str) {
-    let mut o = ENV_OVERLAY.lock().unwrap_or_else(|e| e.into_inner());
-    o.retain(|(k, _)| k != var);
-    o.push((var.to_owned(), Zeroizing::new(value.to_owned())));
-}
-
-/// Forget every in-process value (the strings are wiped).
-pub fn clear_env_overlay() {
-    ENV_OVERLAY
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clear();
-}
-
-/// The value of `var` for `--*-password-env VAR`: the wizard's answer, else the environment.
+/// The value of `var` for `--*-password-env VAR`.
 pub fn env_var(var: &str) -> Option<std::ffi::OsString> {
-    let o = ENV_OVERLAY.lock().unwrap_or_else(|e| e.into_inner());
-    match o.iter().find(|(k, _)| k == var) {
-        Some((_, v)) => Some(std::ffi::OsString::from(v.as_str())),
-        None => std::env::var_os(var),
-    }
+    std::env::var_os(var)
 }
 
 #[cfg(test)]

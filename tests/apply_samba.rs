@@ -276,3 +276,54 @@ fn apply_bad_entries_fail_alone() {
     );
     ran("apply_bad_entries_fail_alone");
 }
+
+#[test]
+fn apply_creates_missing_keytab_directories() {
+    let Some(lab) = lab_available("apply_creates_missing_keytab_directories") else {
+        return;
+    };
+    let _cleanup = lab.cleanup(&[&account("d1"), &account("d2")]);
+    let dir = lab.work().join("plan-dirs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("web.toml");
+    let mut text = directory(&lab, &format!("apl-dirs-{}", tag()));
+    text.push_str(&service(&host("d1"), "none", "keytabs/web.keytab"));
+    text.push_str(&service(&host("d2"), "none", "nested/deeper/d2.keytab"));
+    std::fs::write(&plan, text).unwrap();
+
+    // --dry-run says it will make them, and makes nothing.
+    let dry = apply(&lab, &plan, &["--dry-run"]);
+    assert_eq!(dry.code, 10, "{}\n{}", dry.stdout, dry.stderr);
+    for d in ["keytabs", "nested/deeper"] {
+        let want = format!(
+            "create the directory {} (mode 0700)",
+            path_str(&dir.join(d))
+        );
+        assert!(dry.stdout.contains(&want), "{want} not in\n{}", dry.stdout);
+        assert!(!dir.join(d).exists(), "--dry-run made {d}");
+    }
+
+    let run = apply(&lab, &plan, &["--json"]);
+    run.assert_ok();
+    let report = actions(&run);
+    assert_eq!(report[&host("d1")]["action"], "created", "{}", run.stdout);
+    assert_eq!(report[&host("d2")]["action"], "created", "{}", run.stdout);
+    for d in ["keytabs", "nested", "nested/deeper"] {
+        let meta = std::fs::metadata(dir.join(d)).unwrap();
+        assert!(meta.is_dir());
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+            0o700,
+            "{d}"
+        );
+    }
+    let ccache = lab.kinit_admin();
+    assert_kvno_k(&lab, &dir.join("keytabs/web.keytab"), &host("d1"), &ccache);
+    assert_kvno_k(
+        &lab,
+        &dir.join("nested/deeper/d2.keytab"),
+        &host("d2"),
+        &ccache,
+    );
+    ran("apply_creates_missing_keytab_directories");
+}

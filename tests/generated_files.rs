@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use spnkt::commands::generate::{SHELLS, completion, completion_file_name, man_pages};
+use spnkt::cli::man::{SHELLS, completion, completion_file_name, man_pages};
 
 const REFRESH: &str = "SPNKT_REGENERATE=1 cargo test --test generated_files";
 

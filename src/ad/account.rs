@@ -190,7 +190,7 @@ fn parse_flags(attr: &str, v: &str) -> Result<u32, AccountParseError> {
 impl ServiceAccount {
     /// Build from a search entry read with [`ACCOUNT_ATTRS`]. Missing attributes stay
     /// empty/`None`; present ones that do not parse are an error.
-    pub fn from_entry(e: &super::ldap::Entry) -> Result<ServiceAccount, AccountParseError> {
+    pub fn from_entry(e: &super::entry::Entry) -> Result<ServiceAccount, AccountParseError> {
         let opt = |a: &str| e.first(a).map(str::to_owned);
         let bad = |attr: &str, value: &str| AccountParseError {
             attr: attr.to_owned(),
@@ -233,6 +233,37 @@ impl ServiceAccount {
                 .any(|c| c.eq_ignore_ascii_case("computer")),
             dns_host_name: opt("dNSHostName"),
         })
+    }
+}
+
+impl ServiceAccount {
+    /// Who the account may act for, in words (`none`, `unconstrained
+    /// (TRUSTED_FOR_DELEGATION)`, `constrained to HTTP/b, with protocol transition`).
+    pub fn delegation_text(&self) -> String {
+        let mut parts = Vec::new();
+        if self.uac.contains(Uac::TRUSTED_FOR_DELEGATION) {
+            parts.push("unconstrained (TRUSTED_FOR_DELEGATION)".to_owned());
+        }
+        if !self.allowed_to_delegate_to.is_empty() {
+            let pt = if self.uac.contains(Uac::TRUSTED_TO_AUTH_FOR_DELEGATION) {
+                ", with protocol transition"
+            } else {
+                ""
+            };
+            parts.push(format!(
+                "constrained to {}{pt}",
+                self.allowed_to_delegate_to.join(", ")
+            ));
+        } else if self.uac.contains(Uac::TRUSTED_TO_AUTH_FOR_DELEGATION) {
+            parts.push(
+                "protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION) without targets".to_owned(),
+            );
+        }
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join("; ")
+        }
     }
 }
 
@@ -306,7 +337,7 @@ pub fn validate_sam_account_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ad::ldap::Entry;
+    use crate::ad::entry::Entry;
 
     fn entry(pairs: &[(&str, &[&str])]) -> Entry {
         let mut e = Entry {

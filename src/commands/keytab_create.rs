@@ -5,18 +5,26 @@ use std::fmt::Write as _;
 
 use anyhow::Context;
 
-use super::{Outcome, Ui, parse_enctype, parse_principal, plural, read_keytab, write_keytab};
+use super::{Outcome, Ui, plural, read_keytab, write_keytab};
 use crate::atomic_file::Overwrite;
 use crate::cli::{KeytabCreateArgs, PrincipalType};
 use crate::exit::CliError;
 use crate::krb::keytab::{Keytab, KeytabEntry, KeytabVersion};
 use crate::krb::string_to_key::{DEFAULT_AES_ITERATIONS, string_to_key};
-use crate::krb::{Enctype, NameType, Principal, salt};
-use crate::{secret_input, timefmt};
+use crate::krb::{Enctype, NameType, salt};
+use crate::{secret_input, timefmt, validate};
 
 pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
-    let principal = checked_principal(&args.principal, args.ptype, ui)?;
-    let enctypes = derivable_enctypes(&args.enctypes)?;
+    let name_type = match args.ptype {
+        PrincipalType::Principal => NameType::PRINCIPAL,
+        PrincipalType::SrvInst => NameType::SRV_INST,
+        PrincipalType::SrvHst => NameType::SRV_HST,
+    };
+    let (principal, warnings) = validate::keytab_principal(&args.principal, name_type)?;
+    for w in warnings {
+        ui.warn(w);
+    }
+    let enctypes = validate::derivable_enctypes(&args.enctypes)?;
     if enctypes.contains(&Enctype::RC4_HMAC) {
         ui.warn(
             "rc4-hmac requested: Windows domain controllers are dropping RC4; use AES unless a client still needs it",
@@ -81,7 +89,7 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     };
     let timestamp = timefmt::keytab_timestamp()?;
 
-    let source = secret_input::source(&args.password)?;
+    let source = super::password_source(&args.password)?;
     let password = secret_input::read(&source, &principal.to_string())?;
     let mut new_entries = Vec::with_capacity(enctypes.len());
     for enctype in &enctypes {
@@ -96,17 +104,12 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
     drop(password);
 
-    // --append: replace same principal+kvno+enctype in place, add the rest.
-    let mut replaced = 0;
-    for entry in new_entries {
-        match keytab.entries.iter_mut().find(|old| old.same_slot(&entry)) {
-            Some(old) => {
-                *old = entry;
-                replaced += 1;
-            }
-            None => keytab.entries.push(entry),
-        }
-    }
+    // --append: the same principal+kvno+enctype is replaced in place.
+    let replaced = new_entries
+        .into_iter()
+        .map(|entry| keytab.put_entry(entry))
+        .filter(|&was_replaced| was_replaced)
+        .count();
     super::note_if_upgraded(ui, &args.out, &keytab);
     keytab.version = KeytabVersion::V2;
     let overwrite = if exists {
@@ -157,110 +160,4 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         human,
         json: Some(json),
     })
-}
-
-/// Parse the principal, upper-case its realm and warn about common SPN mistakes.
-fn checked_principal(
-    input: &str,
-    ptype: PrincipalType,
-    ui: &mut Ui,
-) -> Result<Principal, CliError> {
-    let parsed = parse_principal(input)?;
-    let name_type = match ptype {
-        PrincipalType::Principal => NameType::PRINCIPAL,
-        PrincipalType::SrvInst => NameType::SRV_INST,
-        PrincipalType::SrvHst => NameType::SRV_HST,
-    };
-    let before = parsed.realm.clone();
-    let principal = parsed.with_uppercase_realm().with_name_type(name_type);
-    if principal.realm != before {
-        ui.warn(format!(
-            "realm upper-cased to {}: AD realms are upper case",
-            principal.realm
-        ));
-    }
-    if let [service, host, ..] = principal.components.as_slice() {
-        let is_http = service.eq_ignore_ascii_case("HTTP");
-        let is_https = service.eq_ignore_ascii_case("HTTPS");
-        if is_https {
-            ui.warn(format!(
-                "service `{service}`: browsers ask for HTTP/{host} even for https:// sites; use HTTP/{host}@{}",
-                principal.realm
-            ));
-        }
-        if (is_http || is_https) && host.chars().any(char::is_uppercase) {
-            ui.warn(format!(
-                "host `{host}` has upper-case letters: Kerberos names are case-sensitive and browsers ask for \
-                 HTTP/{}; written as given",
-                host.to_lowercase()
-            ));
-        }
-    }
-    Ok(principal)
-}
-
-/// Parse `--enctypes`, keeping order and dropping repeats; only derivable ones.
-fn derivable_enctypes(list: &[String]) -> Result<Vec<Enctype>, CliError> {
-    let mut out: Vec<Enctype> = Vec::new();
-    for item in list {
-        let e = parse_enctype(item)?;
-        if !e.is_supported() {
-            return Err(CliError::usage(format!(
-                "cannot derive {e} keys: spnkt derives aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96 and rc4-hmac only"
-            ))
-            .hint("use --enctypes aes256,aes128 (add rc4 only for old clients); DES and 3DES are obsolete"));
-        }
-        if !out.contains(&e) {
-            out.push(e);
-        }
-    }
-    if out.is_empty() {
-        return Err(CliError::usage("--enctypes is empty").hint(super::ENCTYPE_NAMES_HINT));
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn enctype_lists() {
-        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            derivable_enctypes(&v(&["aes256", "AES128", "aes256", "23"])).unwrap(),
-            [Enctype(18), Enctype(17), Enctype(23)]
-        );
-        let e = derivable_enctypes(&v(&["aes256", "bogus"])).unwrap_err();
-        assert_eq!(e.message, "unknown encryption type `bogus`");
-        let e = derivable_enctypes(&v(&["des"])).unwrap_err();
-        assert!(
-            e.message.starts_with("cannot derive des-cbc-md5 keys"),
-            "{}",
-            e.message
-        );
-    }
-
-    #[test]
-    fn principal_checks() {
-        let mut ui = Ui {
-            quiet: true,
-            ..Ui::default()
-        };
-        let p = checked_principal(
-            "HTTPS/App1.example.com@example.com",
-            PrincipalType::SrvHst,
-            &mut ui,
-        )
-        .unwrap();
-        assert_eq!(p.realm, "EXAMPLE.COM");
-        assert_eq!(p.components[1], "App1.example.com");
-        assert_eq!(p.name_type, NameType::SRV_HST);
-        assert_eq!(ui.warnings.len(), 3, "{:?}", ui.warnings);
-        let e = checked_principal("HTTP/x", PrincipalType::Principal, &mut ui).unwrap_err();
-        assert_eq!(
-            e.hint.as_deref(),
-            Some("add @REALM, the AD domain in upper case: HTTP/x@EXAMPLE.COM")
-        );
-    }
 }

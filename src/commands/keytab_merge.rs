@@ -31,27 +31,27 @@ pub fn run(args: &KeytabMergeArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         let kt = read_keytab(input)?;
         let (mut added, mut duplicates) = (0, 0);
         for entry in kt.entries {
-            match merged.entries.iter().position(|e| e.same_slot(&entry)) {
-                Some(i) if merged.entries[i].key == entry.key => duplicates += 1,
-                Some(i) => {
+            match merged.merge_entry(entry) {
+                Ok(true) => {
+                    origin.push(input.display().to_string());
+                    added += 1;
+                }
+                Ok(false) => duplicates += 1,
+                Err(i) => {
+                    let e = &merged.entries[i];
                     return Err(CliError::failure(format!(
                         "{} kvno {} {} has different keys in {} and {}; nothing written",
-                        entry.principal,
-                        entry.kvno,
-                        entry.key.enctype(),
+                        e.principal,
+                        e.kvno,
+                        e.key.enctype(),
                         origin[i],
                         input.display()
                     ))
                     .hint(format!(
                         "one of them is stale: remove it first with `spnkt keytab remove FILE --principal {} --kvno {}`",
-                        entry.principal, entry.kvno
+                        e.principal, e.kvno
                     ))
                     .into());
-                }
-                None => {
-                    merged.entries.push(entry);
-                    origin.push(input.display().to_string());
-                    added += 1;
                 }
             }
         }

@@ -9,15 +9,19 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
-use zeroize::Zeroizing;
 
-use crate::atomic_file::{self, Overwrite};
-use crate::cli::{AccountCommand, Cli, Command, GlobalArgs, KeytabCommand, SpnCommand};
+use crate::atomic_file::Overwrite;
+use crate::cli::{
+    AccountCommand, Cli, Command, GlobalArgs, KeytabCommand, PasswordArgs, SpnCommand,
+};
 use crate::exit::{self, CliError};
+use crate::keytab_file::{self, KeytabFileError};
 use crate::krb::keytab::{self, Keytab, KeytabEntry};
-use crate::krb::{Enctype, Principal};
+use crate::plan::Step;
+use crate::provision::{self, apply::ServiceReport};
+use crate::secret_input;
+pub use crate::validate::{ENCTYPE_NAMES_HINT, parse_enctype, principal as parse_principal};
 
 pub mod account;
 pub mod apply;
@@ -29,11 +33,12 @@ pub mod keytab_create;
 pub mod keytab_list;
 pub mod keytab_merge;
 pub mod keytab_remove;
-pub mod provision;
+pub mod render;
 pub mod rotate;
 pub mod spn;
 pub mod verify;
 pub mod verify_live;
+pub mod verify_report;
 pub mod wizard;
 
 /// What a command produced.
@@ -136,6 +141,57 @@ impl Ui {
     }
 }
 
+impl provision::Progress for Ui {
+    fn warn(&mut self, message: String) {
+        Ui::warn(self, message);
+    }
+
+    fn note(&mut self, message: String) {
+        Ui::note(self, message);
+    }
+
+    /// `[3/7] enable CN=...`: the first line of the step as the plan shows it.
+    fn step(&mut self, number: usize, total: usize, step: &Step) {
+        let text = step.to_string();
+        self.line(&format!(
+            "[{number}/{total}] {}",
+            text.lines().next().unwrap_or_default()
+        ));
+    }
+
+    fn start_services(&mut self, services: usize) {
+        self.start_progress(services as u64);
+    }
+
+    /// `[ 3/20] app3.example.test: created (kvno 2)`.
+    fn service_done(&mut self, position: usize, total: usize, r: &ServiceReport) {
+        let mut line = format!(
+            "[{position:>w$}/{total}] {}: {}",
+            r.host,
+            r.action,
+            w = total.to_string().len()
+        );
+        if let Some(k) = r.kvno {
+            line.push_str(&format!(" (kvno {k})"));
+        }
+        if let Some(e) = &r.error {
+            line.push_str(&format!(
+                ": {}",
+                e.message.lines().next().unwrap_or_default()
+            ));
+        }
+        self.line(&line);
+    }
+
+    fn advance(&mut self, host: &str) {
+        Ui::advance(self, host);
+    }
+
+    fn finish_services(&mut self) {
+        self.finish_progress();
+    }
+}
+
 /// Parse `args` (including the program name), run the command, print, and return
 /// the documented exit code.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -165,7 +221,7 @@ where
             print_outcome(outcome, &cli.global, &ui);
             ExitCode::SUCCESS
         }
-        Err(e) => match e.downcast::<verify::Failed>() {
+        Err(e) => match e.downcast::<verify_report::Failed>() {
             // `spnkt verify` ran and the ticket did not verify: the report is the output
             // (one JSON object with --json), the error goes to stderr only.
             Ok(failed) => {
@@ -229,6 +285,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
             KeytabCommand::Merge(a) => keytab_merge::run(a, ui),
             KeytabCommand::Remove(a) => keytab_remove::run(a, ui),
         },
+        Command::Verify(a) if a.live => verify_live::run(a, ui),
         Command::Verify(a) => verify::run(a, ui),
         Command::Create(a) => create::run(a, ui),
         Command::Rotate(a) => rotate::run(a, ui),
@@ -264,59 +321,48 @@ fn print_outcome(outcome: Outcome, global: &GlobalArgs, ui: &Ui) {
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
-/// Parse a principal given on the command line; errors are usage errors with hints.
-pub fn parse_principal(input: &str) -> Result<Principal, CliError> {
-    use crate::krb::principal::PrincipalError;
-    Principal::parse(input).map_err(|e| {
-        let hint = match &e {
-            PrincipalError::MissingRealm { .. } => {
-                format!("add @REALM, the AD domain in upper case: {input}@EXAMPLE.COM")
-            }
-            _ => "principals look like HTTP/app1.example.com@EXAMPLE.COM; escape a literal / or @ with a backslash"
-                .to_owned(),
-        };
-        CliError::usage(e.to_string()).hint(hint)
-    })
+/// Where `--password-file`, `--password-stdin` or `--password-env` say the
+/// account's password comes from.
+pub fn password_source(args: &PasswordArgs) -> Result<secret_input::Source<'_>, CliError> {
+    secret_input::source(
+        args.password_file.as_deref(),
+        args.password_stdin,
+        args.password_env.as_deref(),
+    )
 }
 
-/// The short names accepted for derivable enctypes, for hints.
-pub const ENCTYPE_NAMES_HINT: &str = "accepted: aes256, aes128, rc4 (or MIT names such as aes256-cts-hmac-sha1-96, or enctype numbers)";
-
-/// Parse an enctype name or number as typed by the admin.
-pub fn parse_enctype(s: &str) -> Result<Enctype, CliError> {
-    Enctype::from_user_str(s).ok_or_else(|| {
-        CliError::usage(format!("unknown encryption type `{s}`")).hint(ENCTYPE_NAMES_HINT)
-    })
-}
-
-/// Read and parse a keytab file. Parse errors are failures naming the offset.
+/// Read and parse a keytab file; errors name the path, with a hint.
 pub fn read_keytab(path: &Path) -> anyhow::Result<Keytab> {
-    let bytes = Zeroizing::new(
-        std::fs::read(path).with_context(|| format!("cannot read keytab {}", path.display()))?,
-    );
-    keytab::parse(&bytes).map_err(|e| {
-        let msg = e.to_string();
-        CliError::failure(format!("{}: {msg}", path.display()))
-            .hint("is this a keytab? check it with `file`, or re-create it with `spnkt keytab create`")
-            .into()
-    })
+    keytab_file::read(path).map_err(|e| keytab_error(&e).into())
+}
+
+/// A keytab file error as the command line shows it.
+pub fn keytab_error(e: &KeytabFileError) -> CliError {
+    let hint = match e {
+        KeytabFileError::Malformed { .. } => Some(
+            "is this a keytab? check it with `file`, or re-create it with `spnkt keytab create`",
+        ),
+        KeytabFileError::Exists { .. } => {
+            Some("use --append to add to it or --force to replace it")
+        }
+        _ => match e.io_kind() {
+            Some(io::ErrorKind::NotFound) => Some("check the path"),
+            Some(io::ErrorKind::PermissionDenied) => Some(
+                "check the file's permissions (keytabs are usually readable only by their owner)",
+            ),
+            _ => None,
+        },
+    };
+    let err = CliError::failure(e.to_string());
+    match hint {
+        Some(h) => err.hint(h),
+        None => err,
+    }
 }
 
 /// Write a keytab atomically with mode 0600.
 pub fn write_keytab(path: &Path, kt: &Keytab, overwrite: Overwrite) -> anyhow::Result<()> {
-    kt.check_writable()
-        .map_err(|e| CliError::failure(format!("cannot write keytab {}: {}", path.display(), e)))?;
-    let bytes = keytab::write(kt);
-    atomic_file::write(path, &bytes, overwrite).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            anyhow::Error::new(
-                CliError::failure(format!("{} already exists", path.display()))
-                    .hint("use --append to add to it or --force to replace it"),
-            )
-        } else {
-            anyhow::Error::new(e).context(format!("cannot write keytab {}", path.display()))
-        }
-    })
+    keytab_file::write(path, kt, overwrite).map_err(|e| keytab_error(&e).into())
 }
 
 /// spnkt writes only format 0x0502; say so when rewriting a 0x0501 keytab.
@@ -360,6 +406,4 @@ pub fn to_hex(bytes: &[u8]) -> String {
 }
 
 /// `1 entry` / `2 entries`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use crate::text::plural;

@@ -2,11 +2,11 @@
 //!
 //! The wizard discovers defaults (realm and KDC from krb5.conf, the domain controller
 //! from DNS SRV, the admin from the credential cache, the containers from the
-//! directory), asks one validated question at a time and fills a [`CreateArgs`]:
-//! the same arguments as `spnkt create`, whose path it then runs (first as a dry
-//! run for the plan and the preflight, then for real). Secrets reach `create` by
-//! the `--*-password-env` names the printed command line shows, through an
-//! in-process overlay ([`secret_input::set_env_overlay`]), never the environment.
+//! directory), asks one validated question at a time and builds the same
+//! [`create::Request`] as `spnkt create`, which the engine checks (its preflight, as
+//! each answer comes in), plans, and runs once the plan is confirmed. The answers
+//! also fill a [`CreateArgs`] for the equivalent command line it prints; secrets
+//! appear there only as the `--*-password-env` names, and stay in memory here.
 //!
 //! Ctrl-C at a prompt exits 130 with nothing changed; once the changes are being
 //! made, the first Ctrl-C is deferred until `create` has finished (or rolled back).
@@ -16,34 +16,25 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use anyhow::Context;
-use dialoguer::{Confirm, Input, Password, Select};
+use dialoguer::{Confirm, Input, Password as PasswordPrompt, Select};
 
-use super::{Outcome, Ui, create, directory};
-use crate::cli::{CreateArgs, DelegationKind, DirectoryArgs, PasswordArgs, WizardArgs};
+use super::directory::{self, engine};
+use super::{Outcome, Ui, render};
+use crate::cli::command_line::{
+    ACCOUNT_PASSWORD_ENV, BIND_PASSWORD_ENV, command_line, create_args,
+};
+use crate::cli::{CreateArgs, DelegationKind, DirectoryArgs, WizardArgs};
 use crate::exit::CliError;
-use crate::hostname;
-use crate::secret_input;
-
-/// The variable the printed command line reads the bind password from.
-pub const BIND_PASSWORD_ENV: &str = "SPNKT_BIND_PASSWORD";
-/// The variable the printed command line reads a typed account password from.
-pub const ACCOUNT_PASSWORD_ENV: &str = "SPNKT_ACCOUNT_PASSWORD";
+use crate::hostname::{self, Host};
+use crate::krb::Password;
+use crate::plan::KeytabMode;
+use crate::provision::{Bind, Session, create, locate, lookup};
+use crate::validate;
 
 const PROMPTING: u8 = 0;
 const EXECUTING: u8 = 1;
 const INTERRUPTED_WHILE_EXECUTING: u8 = 2;
 static STATE: AtomicU8 = AtomicU8::new(PROMPTING);
-
-/// What the wizard found before asking anything.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Discovered {
-    pub realm: Option<String>,
-    pub kdc: Option<String>,
-    /// The suggested directory URL and where it came from.
-    pub ldap_url: Option<(String, String)>,
-    /// The suggested bind user and where it came from.
-    pub admin: Option<(String, String)>,
-}
 
 pub fn run(args: &WizardArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
@@ -59,9 +50,38 @@ pub fn run(args: &WizardArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         .into());
     }
     install_interrupt_handler();
-    let result = wizard(&args.directory, ui);
-    secret_input::clear_env_overlay();
-    result
+    wizard(&args.directory, ui)
+}
+
+/// The directory answers: the equivalent command line's flags, and the bind password.
+struct Answers {
+    dir: DirectoryArgs,
+    bind_password: Password,
+}
+
+impl Answers {
+    /// A fresh session with these answers (as `spnkt create` would open it).
+    fn connect(&self, ui: &mut Ui) -> anyhow::Result<Session> {
+        let settings = locate::resolve(&directory::request(&self.dir), ui).map_err(engine)?;
+        let user = self.dir.bind.bind_user.clone().unwrap_or_default();
+        let bind = Bind::Simple {
+            user,
+            password: self.bind_password.clone(),
+        };
+        Session::open(settings, bind, ui).map_err(engine)
+    }
+
+    /// The create request for these answers checked and planned, read-only (what
+    /// `spnkt create --dry-run` does).
+    fn prepare(
+        &self,
+        request: &create::Request,
+        ui: &mut Ui,
+    ) -> anyhow::Result<(Session, create::Prepared)> {
+        let mut session = self.connect(ui)?;
+        let prepared = create::prepare(&mut session, request, ui).map_err(engine)?;
+        Ok((session, prepared))
+    }
 }
 
 fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
@@ -69,7 +89,11 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     say(
         "Nothing is changed in the directory until you confirm the plan at the end; Ctrl-C stops at any question.",
     );
-    let found = discover(given, ui);
+    let found = locate::discover(
+        &directory::request(given),
+        directory::bind_user(&given.bind).as_deref(),
+        ui,
+    );
     if let Some(r) = &found.realm {
         say(&format!("found: realm {r} (krb5.conf)"));
     }
@@ -83,7 +107,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     // The directory: URL, bind user, password; checked by binding right away.
     let mut dir = given.clone();
     let mut retried = false;
-    let (base_dn, realm, kdc_for_realm, ous) = loop {
+    let (answers, base_dn, realm, kdc_for_realm, ous) = loop {
         explain(
             "The directory: a domain controller's LDAPS URL (ldap:// only with StartTLS; plain LDAP is refused).",
         );
@@ -92,7 +116,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             .clone()
             .or_else(|| found.ldap_url.as_ref().map(|(u, _)| u.clone()));
         let url = ask_text("Domain controller URL", default_url, |s| {
-            directory::check_url(s, dir.starttls)
+            validate::check_url(s, dir.starttls)
                 .map(|()| s.to_owned())
                 .map_err(|e| message(&e))
         })?;
@@ -117,22 +141,36 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         // a failed bind, and otherwise, the password is asked for (never echoed).
         let given_source = given.bind.bind_password.bind_password_file.is_some()
             || given.bind.bind_password.bind_password_env.is_some();
-        if given_source && !retried {
+        let bind_password = if given_source && !retried {
             dir.bind.bind_password = given.bind.bind_password.clone();
+            let source = directory::bind_source(&given.bind.bind_password, None)?;
+            directory::read_bind_password(&source, &user)?
         } else {
             let password = ask_secret(&format!("Password for {user} (not shown)"), false)?;
-            secret_input::set_env_overlay(BIND_PASSWORD_ENV, &password);
-            drop(password);
             dir.bind.bind_password = crate::cli::BindPasswordArgs {
                 bind_password_env: Some(BIND_PASSWORD_ENV.to_owned()),
                 ..Default::default()
             };
-        }
+            Password::new(password.to_string())
+        };
         dir.ldap_url = Some(url);
         dir.bind.bind_user = Some(user);
+        let answers = Answers {
+            dir: dir.clone(),
+            bind_password,
+        };
         say("connecting ...");
-        match probe_directory(&dir, ui) {
-            Ok(found) => break found,
+        match answers.connect(ui) {
+            Ok(mut session) => {
+                let ous = lookup::containers(&mut session, 40);
+                break (
+                    answers,
+                    session.base_dn.clone(),
+                    session.realm.clone(),
+                    session.kdc.clone(),
+                    ous,
+                );
+            }
             Err(e) => {
                 say(&format!("error: {}", error_text(&e)));
                 say("let's try again (your answers are the new defaults)");
@@ -140,10 +178,11 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             }
         }
     };
+    let mut answers = answers;
     say(&format!("connected: realm {realm}, base {base_dn}"));
     // The KDC the directory's realm resolves to (krb5.conf or DNS): krb5.conf's default
     // realm may be another domain's, and its KDC then is no use here.
-    if dir.kerberos.kdc.is_none() && kdc_for_realm.is_none() {
+    if answers.dir.kerberos.kdc.is_none() && kdc_for_realm.is_none() {
         explain(
             "No KDC is known for this realm (krb5.conf, DNS): spnkt must log in with the new keys to prove them.",
         );
@@ -154,7 +193,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 Ok(s.to_owned())
             }
         })?;
-        dir.kerberos.kdc = Some(kdc);
+        answers.dir.kerberos.kdc = Some(kdc);
     }
 
     // The virtual host, with create's checks and preflight right away.
@@ -172,12 +211,12 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 .map_err(|e| message(&e))
         })?;
         let host = hostname::check_host(&h).map_err(anyhow::Error::new)?;
-        let probe = create_args(&host.name, &keytab_guess(host.first_label()), None, &dir);
+        let probe = probe_request(&host, None, &keytab_guess(host.first_label()));
         say(&format!(
             "checking {} in the directory (as `spnkt create --dry-run` does) ...",
             host.spn()
         ));
-        match dry_run(&probe, ui) {
+        match answers.prepare(&probe, ui) {
             Ok(_) => {
                 say(&format!(
                     "ok: nobody holds {} and it is no machine's name",
@@ -209,9 +248,8 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 .map(|()| s.to_owned())
                 .map_err(|e| message(&e))
         })?;
-        let mut probe = create_args(&host.name, &keytab_guess(host.first_label()), None, &dir);
-        probe.account = Some(a.clone());
-        match dry_run(&probe, ui) {
+        let probe = probe_request(&host, Some(a.clone()), &keytab_guess(host.first_label()));
+        match answers.prepare(&probe, ui) {
             Ok(_) => break a,
             Err(e) => say(&format!("the directory says no: {}", error_text(&e))),
         }
@@ -227,7 +265,9 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let ou = if pick == 0 {
         users
     } else if pick == items.len() - 1 {
-        ask_text("Container DN", None, |s| check_ou(s, &base_dn))?
+        ask_text("Container DN", None, |s| {
+            validate::container_dn(s, &base_dn)
+        })?
     } else {
         ous[pick - 1].clone()
     };
@@ -249,7 +289,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             explain(
                 "The services it may delegate to, as SPNs (HTTP/backend.example.com), comma-separated.",
             );
-            let list = ask_text("Delegate to", None, check_spn_list)?;
+            let list = ask_text("Delegate to", None, validate::spn_list)?;
             explain(
                 "Protocol transition lets the service get tickets for users who did not log in with Kerberos (\"use any authentication protocol\").",
             );
@@ -291,10 +331,9 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     ];
     let typed_password = if ask_select("Account password", &pw_items, 0)? == 1 {
         let p = ask_secret("Password for the account (not shown)", true)?;
-        secret_input::set_env_overlay(ACCOUNT_PASSWORD_ENV, &p);
-        true
+        Some(Password::new(p.to_string()))
     } else {
-        false
+        None
     };
 
     // The keytab.
@@ -304,8 +343,8 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             "Keytab file",
             Some(keytab_guess(host.first_label()).display().to_string()),
             |s| {
-                directory::check_keytab_dir(Path::new(s))
-                    .map(|()| s.to_owned())
+                validate::check_keytab_dir(Path::new(s), false)
+                    .map(|_| s.to_owned())
                     .map_err(|e| message(&e))
             },
         )?;
@@ -329,25 +368,44 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     };
 
     // The plan, the command line, the confirmation.
-    let mut args = create_args(&host.name, &keytab, Some(account), &dir);
-    args.ou = Some(ou);
+    let mut args = create_args(&host.name, &keytab, Some(account.clone()), &answers.dir);
+    args.ou = Some(ou.clone());
     args.delegation = Some(delegation);
     args.delegate_to = delegate_to;
     args.protocol_transition = protocol_transition;
     args.enctypes = enctypes;
-    if typed_password {
+    if typed_password.is_some() {
         args.password.password_env = Some(ACCOUNT_PASSWORD_ENV.to_owned());
     }
     args.append = keytab_mode == KeytabChoice::Append;
     args.force = keytab_mode == KeytabChoice::Replace;
-    let plan = dry_run(&args, ui)?;
-    let plan_text = plan
-        .human
-        .strip_suffix("dry run: nothing was changed\n")
-        .unwrap_or(&plan.human);
+    let request = create::Request {
+        host: host.clone(),
+        account,
+        container: Some(ou),
+        upn: true,
+        enctypes: validate::keytab_enctypes(&args.enctypes)?,
+        delegation: validate::delegation_for(
+            delegation.into(),
+            &args.delegate_to,
+            protocol_transition,
+        )?,
+        password_given: typed_password.is_some(),
+        keytab: keytab.clone(),
+        keytab_mode: match keytab_mode {
+            KeytabChoice::New => KeytabMode::New,
+            KeytabChoice::Append => KeytabMode::Append,
+            KeytabChoice::Replace => KeytabMode::Replace,
+        },
+        take_over: false,
+    };
+    if request.enctypes.contains(&crate::krb::Enctype::RC4_HMAC) {
+        ui.warn("rc4-hmac requested: RC4 is weak and Windows domain controllers are dropping it; use AES unless a client still needs it");
+    }
+    let (mut session, prepared) = answers.prepare(&request, ui)?;
     say("");
     say("The plan (what `spnkt create --dry-run` shows):");
-    eprint!("{plan_text}");
+    eprint!("{}", prepared.plan);
     say("");
     say(
         "The same without questions (export the password variables first; secrets never go on the command line):",
@@ -363,11 +421,14 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     say(
         "creating: add the account (disabled), set its password, enable it, read its kvno, get the salt, prove the keys with the KDC, write the keytab ...",
     );
-    args.dry_run = false;
-    args.yes = true;
-    let result = create::run(&args, ui);
+    let password = match typed_password {
+        Some(p) => p,
+        None => crate::provision::random_password().map_err(engine)?,
+    };
+    let result = create::execute(&mut session, &prepared, &password, ui);
+    drop(password);
     let interrupted = STATE.swap(PROMPTING, Ordering::SeqCst) == INTERRUPTED_WHILE_EXECUTING;
-    let outcome = result?;
+    let outcome = render::create_outcome(result, &prepared)?;
     let mut human = outcome.human;
     human.push_str(&summary(&args, ui));
     if interrupted {
@@ -380,67 +441,29 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     Ok(Outcome { human, json })
 }
 
+/// What the host and account questions are checked with: `spnkt create`'s
+/// preflight for that host (and account), no delegation, AES.
+fn probe_request(host: &Host, account: Option<String>, keytab: &Path) -> create::Request {
+    create::Request {
+        host: host.clone(),
+        account: account.unwrap_or_else(|| hostname::default_account_name(host)),
+        container: None,
+        upn: true,
+        enctypes: crate::ad::account::SupportedEnctypes::AES.enctypes(),
+        delegation: crate::ad::account::Delegation::None,
+        password_given: false,
+        keytab: keytab.to_owned(),
+        // A probe only: an existing file is asked about later.
+        keytab_mode: KeytabMode::Replace,
+        take_over: false,
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeytabChoice {
     New,
     Append,
     Replace,
-}
-
-/// `CreateArgs` as `spnkt create --host HOST --keytab KEYTAB [--account A]` with
-/// the wizard's directory settings and no delegation, not yet confirmed.
-pub fn create_args(
-    host: &str,
-    keytab: &Path,
-    account: Option<String>,
-    dir: &DirectoryArgs,
-) -> CreateArgs {
-    CreateArgs {
-        host: host.to_owned(),
-        keytab: keytab.to_owned(),
-        account,
-        ou: None,
-        delegation: Some(DelegationKind::None),
-        delegate_to: Vec::new(),
-        protocol_transition: false,
-        enctypes: vec!["aes256".into(), "aes128".into()],
-        no_upn: false,
-        password: PasswordArgs::default(),
-        rotate: false,
-        dry_run: true,
-        yes: false,
-        append: false,
-        // A probe only: an existing file is asked about later.
-        force: true,
-        directory: dir.clone(),
-    }
-}
-
-fn dry_run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
-    let mut a = clone_args(args);
-    a.dry_run = true;
-    create::run(&a, ui)
-}
-
-fn clone_args(a: &CreateArgs) -> CreateArgs {
-    CreateArgs {
-        host: a.host.clone(),
-        keytab: a.keytab.clone(),
-        account: a.account.clone(),
-        ou: a.ou.clone(),
-        delegation: a.delegation,
-        delegate_to: a.delegate_to.clone(),
-        protocol_transition: a.protocol_transition,
-        enctypes: a.enctypes.clone(),
-        no_upn: a.no_upn,
-        password: a.password.clone(),
-        rotate: a.rotate,
-        dry_run: a.dry_run,
-        yes: a.yes,
-        append: a.append,
-        force: a.force,
-        directory: a.directory.clone(),
-    }
 }
 
 /// Does create's refusal (its message, not the hint) concern the host name rather
@@ -449,225 +472,6 @@ pub fn refusal_concerns_host(message: &str) -> bool {
     message.contains("is already held by")
         || message.contains("machine name")
         || message.contains("userPrincipalName")
-}
-
-/// Realm, KDC, domain controller and admin, from krb5.conf, DNS and the ccache.
-fn discover(given: &DirectoryArgs, ui: &mut Ui) -> Discovered {
-    let conf = crate::krb5conf::load();
-    let realm = directory::resolve_realm(&given.kerberos, &conf, ui);
-    let kdc = directory::resolve_kdc(&given.kerberos, realm.as_deref(), &conf);
-    let ldap_url = given
-        .ldap_url
-        .clone()
-        .map(|u| (u, "--ldap-url / SPNKT_LDAP_URL".to_owned()))
-        .or_else(|| {
-            realm
-                .as_deref()
-                .and_then(|r| directory::ldap_url_from_dns(r, given.starttls, &mut Ui::default()))
-                .map(|u| (u, "DNS SRV".to_owned()))
-        })
-        .or_else(|| {
-            kdc.as_deref().map(|k| {
-                (
-                    format!("ldaps://{}", kdc_host(k)),
-                    "the realm's KDC in krb5.conf".to_owned(),
-                )
-            })
-        });
-    let admin = given
-        .bind
-        .bind_user
-        .clone()
-        .map(|u| (u, "--bind-user / SPNKT_BIND_USER".to_owned()))
-        .or_else(|| ccache_principal().map(|p| (p, "the credential cache".to_owned())));
-    Discovered {
-        realm,
-        kdc,
-        ldap_url,
-        admin,
-    }
-}
-
-/// `host[:port]` or `[v6]:port` → host.
-pub fn kdc_host(kdc: &str) -> &str {
-    if let Some(rest) = kdc.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or(rest);
-    }
-    match kdc.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
-        _ => kdc,
-    }
-}
-
-/// The default principal of the ccache named by KRB5CCNAME (FILE: caches only).
-fn ccache_principal() -> Option<String> {
-    let name = std::env::var("KRB5CCNAME").ok()?;
-    let path = match name.split_once(':') {
-        Some(("FILE", p)) => p.to_owned(),
-        Some(_) => return None,
-        None => name,
-    };
-    let bytes = std::fs::read(path).ok()?;
-    let cc = crate::krb::ccache::parse(&bytes).ok()?;
-    Some(cc.default_principal.to_string())
-}
-
-/// Bind with the answers; the base DN, realm, the realm's KDC (if any is known) and
-/// the OUs below the base.
-fn probe_directory(
-    dir: &DirectoryArgs,
-    ui: &mut Ui,
-) -> anyhow::Result<(String, String, Option<String>, Vec<String>)> {
-    let prepared = directory::prepare(dir, ui, None)?;
-    let mut session = directory::connect(prepared, ui)?;
-    let base = session.base_dn.clone();
-    let mut ous: Vec<String> = session
-        .dir
-        .search(
-            &base,
-            crate::ad::ldap::Scope::Subtree,
-            "(objectClass=organizationalUnit)",
-            &["ou"],
-        )
-        .map(|v| v.into_iter().map(|e| e.dn).collect())
-        .unwrap_or_default();
-    ous.sort();
-    ous.truncate(40);
-    Ok((base, session.realm.clone(), session.kdc.clone(), ous))
-}
-
-/// A container DN below `base`.
-pub fn check_ou(s: &str, base: &str) -> Result<String, String> {
-    let s = s.trim();
-    if !s.contains('=') {
-        return Err(format!("`{s}` is not a DN (e.g. OU=Services,{base})"));
-    }
-    if !s.to_ascii_lowercase().ends_with(&base.to_ascii_lowercase()) {
-        return Err(format!("`{s}` is not in this domain ({base})"));
-    }
-    Ok(s.to_owned())
-}
-
-/// Comma-separated SPNs for constrained delegation.
-pub fn check_spn_list(s: &str) -> Result<String, String> {
-    let items: Vec<&str> = s
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    if items.is_empty() {
-        return Err("give at least one SPN, e.g. HTTP/backend.example.com".into());
-    }
-    for t in &items {
-        hostname::check_spn(t).map_err(|e| message(&e))?;
-    }
-    Ok(items.join(","))
-}
-
-/// The equivalent non-interactive command line; secrets only as `--*-env VAR`.
-pub fn command_line(a: &CreateArgs) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut vars = vec![BIND_PASSWORD_ENV];
-    if a.password.password_env.is_some() {
-        vars.push(ACCOUNT_PASSWORD_ENV);
-    }
-    let mut opt = |flag: &str, value: &str| parts.push(format!("{flag} {}", shell_quote(value)));
-    opt("--host", &a.host);
-    opt("--keytab", &a.keytab.display().to_string());
-    if let Some(x) = &a.account {
-        opt("--account", x);
-    }
-    if let Some(x) = &a.ou {
-        opt("--ou", x);
-    }
-    if let Some(d) = a.delegation {
-        opt(
-            "--delegation",
-            match d {
-                DelegationKind::None => "none",
-                DelegationKind::Unconstrained => "unconstrained",
-                DelegationKind::Constrained => "constrained",
-            },
-        );
-    }
-    for t in &a.delegate_to {
-        opt("--delegate-to", t);
-    }
-    opt("--enctypes", &a.enctypes.join(","));
-    if let Some(v) = &a.password.password_env {
-        opt("--password-env", v);
-    }
-    let d = &a.directory;
-    if let Some(x) = &d.ldap_url {
-        opt("--ldap-url", x);
-    }
-    if let Some(x) = &d.ca_cert {
-        opt("--ca-cert", &x.display().to_string());
-    }
-    if let Some(x) = &d.bind.bind_user {
-        opt("--bind-user", x);
-    }
-    if let Some(x) = &d.bind.bind_password.bind_password_env {
-        opt("--bind-password-env", x);
-    }
-    if let Some(x) = &d.kerberos.realm {
-        opt("--realm", x);
-    }
-    if let Some(x) = &d.kerberos.kdc {
-        opt("--kdc", x);
-    }
-    if let Some(x) = &d.base_dn {
-        opt("--base-dn", x);
-    }
-    let mut flags = Vec::new();
-    if a.protocol_transition {
-        flags.push("--protocol-transition");
-    }
-    if a.no_upn {
-        flags.push("--no-upn");
-    }
-    if a.append {
-        flags.push("--append");
-    }
-    if a.force {
-        flags.push("--force");
-    }
-    if d.starttls {
-        flags.push("--starttls");
-    }
-    if d.insecure_skip_verify {
-        flags.push("--insecure-skip-verify");
-    }
-    flags.push("--yes");
-    parts.extend(flags.into_iter().map(str::to_owned));
-    let mut out = format!(
-        "# read -rs {} && export {}\nspnkt create",
-        vars.join(" && read -rs "),
-        vars.join(" ")
-    );
-    let mut width = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
-    for p in parts {
-        if width + 1 + p.len() > 78 {
-            out.push_str(" \\\n   ");
-            width = 3;
-        }
-        out.push(' ');
-        out.push_str(&p);
-        width += 1 + p.len();
-    }
-    out
-}
-
-/// Quote for a POSIX shell when needed.
-pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 /// Fingerprint and next steps after success.
@@ -758,7 +562,7 @@ fn ask_text(
 
 fn ask_secret(prompt: &str, twice: bool) -> anyhow::Result<zeroize::Zeroizing<String>> {
     loop {
-        let mut p = Password::new().with_prompt(prompt);
+        let mut p = PasswordPrompt::new().with_prompt(prompt);
         if twice {
             p = p.with_confirmation(
                 "Repeat it",
@@ -824,7 +628,6 @@ fn install_interrupt_handler() {
             say(
                 "\nstopped while the changes were being made: the directory may hold a partly made account; check with `spnkt account show --host HOST`, remove it with `spnkt delete --host HOST`",
             );
-            secret_input::clear_env_overlay();
             std::process::exit(130);
         }
         _ => interrupted(),
@@ -841,7 +644,6 @@ fn interrupted() -> ! {
         }
     }
     restore_terminal();
-    secret_input::clear_env_overlay();
     say("\ninterrupted: nothing was changed");
     std::process::exit(130)
 }
@@ -864,144 +666,6 @@ fn restore_terminal() {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample() -> CreateArgs {
-        let mut dir = DirectoryArgs {
-            ldap_url: Some("ldaps://dc1.example.test".into()),
-            ca_cert: Some(PathBuf::from("/etc/ssl/lab ca.pem")),
-            ..Default::default()
-        };
-        dir.bind.bind_user = Some("Administrator@EXAMPLE.TEST".into());
-        dir.bind.bind_password.bind_password_env = Some(BIND_PASSWORD_ENV.into());
-        let mut a = create_args(
-            "app1.example.test",
-            Path::new("app1.keytab"),
-            Some("svc-http-app1".into()),
-            &dir,
-        );
-        a.ou = Some("OU=Web Services,DC=example,DC=test".into());
-        a.delegation = Some(DelegationKind::Constrained);
-        a.delegate_to = vec!["HTTP/backend.example.test".into()];
-        a.force = false;
-        a.append = true;
-        a.password.password_env = Some(ACCOUNT_PASSWORD_ENV.into());
-        a
-    }
-
-    #[test]
-    fn command_line_has_every_answer_and_no_secret() {
-        secret_input::set_env_overlay(ACCOUNT_PASSWORD_ENV, "s3cret-Typed!");
-        let line = command_line(&sample());
-        secret_input::clear_env_overlay();
-        assert!(!line.contains("s3cret"), "{line}");
-        let flat = line.replace(" \\\n   ", "");
-        for want in [
-            "--host app1.example.test",
-            "--keytab app1.keytab",
-            "--account svc-http-app1",
-            "--ou 'OU=Web Services,DC=example,DC=test'",
-            "--delegation constrained",
-            "--delegate-to HTTP/backend.example.test",
-            "--enctypes aes256,aes128",
-            "--password-env SPNKT_ACCOUNT_PASSWORD",
-            "--ldap-url ldaps://dc1.example.test",
-            "--ca-cert '/etc/ssl/lab ca.pem'",
-            "--bind-user Administrator@EXAMPLE.TEST",
-            "--bind-password-env SPNKT_BIND_PASSWORD",
-            "--append",
-            "--yes",
-        ] {
-            assert!(flat.contains(want), "{want} missing in {line}");
-        }
-        assert!(!flat.contains("--force"));
-        assert!(
-            line.starts_with("# read -rs SPNKT_BIND_PASSWORD && read -rs SPNKT_ACCOUNT_PASSWORD")
-        );
-        // Every continuation line ends with a backslash and fits a terminal.
-        for l in line.lines().skip(1) {
-            assert!(l.len() <= 100, "{l}");
-        }
-    }
-
-    #[test]
-    fn command_line_parses_back_to_the_same_arguments() {
-        use clap::Parser;
-        let a = sample();
-        let line = command_line(&a);
-        let body = line
-            .lines()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .join(" ")
-            .replace(" \\", "");
-        let words = shell_words(&body);
-        let cli = crate::cli::Cli::try_parse_from(words).expect("parses");
-        let crate::cli::Command::Create(b) = cli.command else {
-            panic!("not create")
-        };
-        assert_eq!(b.host, a.host);
-        assert_eq!(b.ou, a.ou);
-        assert_eq!(b.delegate_to, a.delegate_to);
-        assert_eq!(b.password.password_env, a.password.password_env);
-        assert_eq!(b.directory.ca_cert, a.directory.ca_cert);
-        assert!(b.yes && b.append && !b.force);
-    }
-
-    /// Enough of POSIX word splitting for the rendered line: spaces and '...'.
-    fn shell_words(s: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut cur = String::new();
-        let mut quoted = false;
-        let mut any = false;
-        for c in s.chars() {
-            match c {
-                '\'' => {
-                    quoted = !quoted;
-                    any = true;
-                }
-                ' ' if !quoted => {
-                    if any || !cur.is_empty() {
-                        out.push(std::mem::take(&mut cur));
-                    }
-                    any = false;
-                }
-                _ => cur.push(c),
-            }
-        }
-        if any || !cur.is_empty() {
-            out.push(cur);
-        }
-        out
-    }
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(shell_quote("app1.example.test"), "app1.example.test");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(shell_quote(""), "''");
-    }
-
-    #[test]
-    fn answer_validators() {
-        let base = "DC=example,DC=test";
-        assert!(check_ou("OU=Web,DC=example,DC=test", base).is_ok());
-        assert!(check_ou("ou=web,dc=EXAMPLE,dc=test", base).is_ok());
-        assert!(check_ou("Web", base).is_err());
-        assert!(check_ou("OU=Web,DC=other,DC=test", base).is_err());
-        assert_eq!(
-            check_spn_list(" HTTP/a.example.test , HTTP/b.example.test").unwrap(),
-            "HTTP/a.example.test,HTTP/b.example.test"
-        );
-        assert!(check_spn_list("").is_err());
-        assert!(check_spn_list("backend").is_err());
-        assert_eq!(kdc_host("dc1.example.test:88"), "dc1.example.test");
-        assert_eq!(kdc_host("dc1.example.test"), "dc1.example.test");
-        assert_eq!(kdc_host("[::1]:88"), "::1");
-        // The host and account answers use create's own validators.
-        assert!(hostname::check_host("HTTPS/app1.example.test").is_err());
-        assert!(hostname::check_sam_account_name("svc-http-abcdefghijklmnop").is_err());
-    }
 
     #[test]
     fn refusals_about_the_host_are_re_asked() {

@@ -801,7 +801,7 @@ pub struct EncKdcRepPart {
     pub renew_till: Option<i64>,
     /// sname with srealm.
     pub server: Principal,
-    /// encrypted-pa-data [12] (RFC 6806), when sent.
+    /// encrypted-pa-data \[12\] (RFC 6806), when sent.
     pub encrypted_padata: Vec<PaData>,
 }
 

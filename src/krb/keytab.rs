@@ -136,6 +136,119 @@ impl Keytab {
         }
         Ok(())
     }
+
+    /// Add `entry` unless an identical one is there: `Ok(true)` when added,
+    /// `Ok(false)` for an exact duplicate, `Err(index)` of the entry holding the same
+    /// slot (principal, kvno, enctype) with another key, which would shadow it.
+    pub fn merge_entry(&mut self, entry: KeytabEntry) -> Result<bool, usize> {
+        match self.entries.iter().position(|e| e.same_slot(&entry)) {
+            Some(i) if self.entries[i].key == entry.key => Ok(false),
+            Some(i) => Err(i),
+            None => {
+                self.entries.push(entry);
+                Ok(true)
+            }
+        }
+    }
+}
+
+impl Keytab {
+    /// Put `entry` in: an entry in the same slot (principal, kvno, enctype) is
+    /// replaced in place, keeping the file order, else it is added at the end.
+    /// Returns whether one was replaced (`ktutil addent` would add a shadowed twin).
+    pub fn put_entry(&mut self, entry: KeytabEntry) -> bool {
+        match self.entries.iter_mut().find(|old| old.same_slot(&entry)) {
+            Some(old) => {
+                *old = entry;
+                true
+            }
+            None => {
+                self.entries.push(entry);
+                false
+            }
+        }
+    }
+
+    /// Take out the entries `selection` matches; each comes back with its 1-based
+    /// slot as `klist -k` numbers it. The rest keep their order.
+    pub fn remove_selected(&mut self, selection: &Selection) -> Vec<(usize, KeytabEntry)> {
+        // Highest kvno per principal (components + realm), for `old_kvnos`.
+        let mut newest: std::collections::HashMap<(&[String], &str), u32> =
+            std::collections::HashMap::new();
+        for e in &self.entries {
+            let k = newest
+                .entry((&e.principal.components, &e.principal.realm))
+                .or_insert(e.kvno);
+            *k = (*k).max(e.kvno);
+        }
+        let hit: Vec<bool> = self
+            .entries
+            .iter()
+            .map(|e| {
+                selection
+                    .principal
+                    .as_ref()
+                    .is_none_or(|p| e.matches(p, None, None))
+                    && selection.kvno.is_none_or(|k| k == e.kvno)
+                    && selection.enctype.is_none_or(|t| t == e.key.enctype())
+                    && (!selection.old_kvnos
+                        || e.kvno < newest[&(&e.principal.components[..], &e.principal.realm[..])])
+            })
+            .collect();
+        let mut removed = Vec::new();
+        let mut kept = Vec::new();
+        for (i, (e, hit)) in std::mem::take(&mut self.entries)
+            .into_iter()
+            .zip(hit)
+            .enumerate()
+        {
+            if hit {
+                removed.push((i + 1, e));
+            } else {
+                kept.push(e);
+            }
+        }
+        self.entries = kept;
+        removed
+    }
+
+    /// Entries that nearly name `wanted`: the same principal ignoring case or in
+    /// another realm's letters, or the very same principal (then a kvno or enctype
+    /// filter is what did not match). Each once, as `PRINCIPAL kvno N ENCTYPE`.
+    pub fn near_misses(&self, wanted: &Principal) -> Vec<String> {
+        let lower = |p: &Principal| {
+            (
+                p.components
+                    .iter()
+                    .map(|c| c.to_lowercase())
+                    .collect::<Vec<_>>(),
+                p.realm.to_lowercase(),
+            )
+        };
+        let mut out: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|e| {
+                wanted.components == e.principal.components || lower(wanted) == lower(&e.principal)
+            })
+            .map(|e| format!("{} kvno {} {}", e.principal, e.kvno, e.key.enctype()))
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+/// Which entries `spnkt keytab remove` takes out: all the given filters must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Only this principal (components and realm exactly, name type ignored).
+    pub principal: Option<Principal>,
+    /// Only this kvno.
+    pub kvno: Option<u32>,
+    /// Only this enctype.
+    pub enctype: Option<Enctype>,
+    /// Only kvnos below the highest one its principal has in the keytab.
+    pub old_kvnos: bool,
 }
 
 /// Which field of an entry an error is about.
@@ -528,6 +641,67 @@ mod tests {
             kvno,
             key: Key::new(Enctype::AES128_CTS_HMAC_SHA1_96, vec![7; 16]),
         }
+    }
+
+    fn keytab(kvnos: &[u32]) -> Keytab {
+        Keytab {
+            version: KeytabVersion::V2,
+            entries: kvnos.iter().map(|k| entry(*k)).collect(),
+        }
+    }
+
+    #[test]
+    fn put_entry_replaces_the_same_slot_in_place() {
+        let mut kt = keytab(&[2, 3]);
+        let mut fresh = entry(2);
+        fresh.key = Key::new(Enctype::AES128_CTS_HMAC_SHA1_96, vec![9; 16]);
+        assert!(kt.put_entry(fresh.clone()));
+        assert_eq!(kt.entries[0], fresh, "replaced where it was");
+        assert!(!kt.put_entry(entry(4)));
+        assert_eq!(
+            kt.entries.iter().map(|e| e.kvno).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn remove_selected_by_kvno_and_old_kvnos() {
+        let mut kt = keytab(&[2, 3, 4]);
+        let removed = kt.remove_selected(&Selection {
+            kvno: Some(3),
+            ..Selection::default()
+        });
+        assert_eq!(
+            removed.iter().map(|(slot, _)| *slot).collect::<Vec<_>>(),
+            [2]
+        );
+        let removed = kt.remove_selected(&Selection {
+            old_kvnos: true,
+            ..Selection::default()
+        });
+        assert_eq!(removed.len(), 1);
+        assert_eq!(removed[0].1.kvno, 2);
+        assert_eq!(kt.entries.len(), 1);
+        assert_eq!(kt.entries[0].kvno, 4);
+        let other = Principal::parse("HTTP/other.example.test@EXAMPLE.TEST").unwrap();
+        let none = kt.remove_selected(&Selection {
+            principal: Some(other),
+            ..Selection::default()
+        });
+        assert!(none.is_empty());
+        assert_eq!(kt.entries.len(), 1);
+    }
+
+    #[test]
+    fn near_misses_differ_in_case_only() {
+        let kt = keytab(&[2]);
+        let upper = Principal::parse("HTTP/H.Example.Test@EXAMPLE.TEST").unwrap();
+        assert_eq!(
+            kt.near_misses(&upper),
+            ["HTTP/h.example.test@EXAMPLE.TEST kvno 2 aes128-cts-hmac-sha1-96"]
+        );
+        let far = Principal::parse("HTTP/x.example.test@EXAMPLE.TEST").unwrap();
+        assert!(kt.near_misses(&far).is_empty());
     }
 
     #[test]

@@ -9,6 +9,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod command_line;
+pub mod man;
+
 /// One worked example: what it does and the command line.
 #[derive(Debug, Clone, Copy)]
 pub struct Example {

@@ -25,6 +25,8 @@
 //! never appear in a report: keys are named by keytab slot (1-based, file order),
 //! kvno and enctype.
 
+pub mod text;
+
 use serde::Serialize;
 
 use crate::krb::ap_req::{self, ApReq, GssFlags};

@@ -1,0 +1,670 @@
+//! `spnkt apply`: converge the directory and the keytabs to a plan file.
+//!
+//! Over one [`Session`] (one LDAP connection, one KDC): per service the same
+//! preflight as create, a [`diff`](super::converge::diff()) against the directory and
+//! the keytab, and the resulting plan run by the shared executor without its keytab
+//! step; then each keytab file is written once with the proven keys of every service
+//! sharing it; then `--prune` removes the accounts this plan made and no longer
+//! lists. A service that fails fails alone; the report has one line per service.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+use super::converge::{Action, KeytabState, diff, keytab_state, rotation_due};
+use super::create::{CREATED_MARKER, account_description};
+use super::delete::{DELETE_RIGHTS_HINT, created_by_spnkt};
+use super::execute::{self, KeyTarget, principal, undo};
+use super::keys::{self, NewKeys};
+use super::{Collect, Error, Progress, Session, random_password};
+use crate::ad::account::{ACCOUNT_ATTRS, ServiceAccount, SupportedEnctypes};
+use crate::ad::ldap::{Scope, escape_filter_value};
+use crate::exit::{CliError, Exit};
+use crate::keytab_file;
+use crate::krb::Enctype;
+use crate::krb::keytab::Keytab;
+use crate::plan::{CreateSpec, KeytabMode, PasswordOrigin, Step};
+use crate::plan_file::{PlanFile, Service};
+use crate::validate::{self, KeytabDir};
+
+/// An error in a service report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    /// What went wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+}
+
+impl ErrorReport {
+    /// From an input check's error.
+    pub fn from_cli(e: &CliError) -> ErrorReport {
+        ErrorReport {
+            message: e.message.clone(),
+            hint: e.hint.clone(),
+        }
+    }
+
+    /// From an engine error.
+    pub fn from_error(e: &Error) -> ErrorReport {
+        ErrorReport {
+            message: e.to_string(),
+            hint: e.hint(),
+        }
+    }
+}
+
+/// One service's line of the report (`--json`: one object per service).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    /// The host.
+    pub host: String,
+    /// The sAMAccountName.
+    pub account: Option<String>,
+    /// The action's word ([`Action::word`]).
+    pub action: &'static str,
+    /// What changes (changed), in words.
+    pub changes: Vec<String>,
+    /// Notes and warnings.
+    pub notes: Vec<String>,
+    /// Why it failed.
+    pub error: Option<ErrorReport>,
+    /// The keytab file.
+    pub keytab: Option<String>,
+    /// The account's kvno (after the run).
+    pub kvno: Option<u32>,
+    /// Line of the `[[service]]` entry (none for a pruned account).
+    pub line: Option<usize>,
+    /// The action.
+    #[serde(skip)]
+    pub kind: Action,
+}
+
+impl ServiceReport {
+    /// A report for `host` that has not been decided yet (failed until set).
+    pub fn new(host: &str, line: Option<usize>) -> ServiceReport {
+        ServiceReport {
+            host: host.to_owned(),
+            account: None,
+            action: "failed",
+            changes: Vec::new(),
+            notes: Vec::new(),
+            error: None,
+            keytab: None,
+            kvno: None,
+            line,
+            kind: Action::Failed,
+        }
+    }
+
+    /// Set the action (its word for a run or a dry run).
+    pub fn set(&mut self, kind: Action, dry_run: bool) {
+        self.kind = kind;
+        self.action = kind.word(dry_run);
+    }
+
+    /// It failed, with `error`.
+    pub fn fail(&mut self, error: ErrorReport) {
+        self.set(Action::Failed, false);
+        self.error = Some(error);
+    }
+}
+
+/// The exit status of a run: 1 when a service failed, else with `dry_run` 10 when
+/// something would change, else 0.
+pub fn exit_status(reports: &[ServiceReport], dry_run: bool) -> Exit {
+    if reports.iter().any(|r| r.kind == Action::Failed) {
+        Exit::Failure
+    } else if dry_run && reports.iter().any(|r| r.kind.changes_something()) {
+        Exit::Changes
+    } else {
+        Exit::Ok
+    }
+}
+
+/// What to apply, and how.
+#[derive(Debug)]
+pub struct Request<'a> {
+    /// The plan file, checked.
+    pub plan: &'a PlanFile,
+    /// The plan file's path as the admin gave it (for hints).
+    pub plan_path: String,
+    /// Change nothing, report what would change.
+    pub dry_run: bool,
+    /// Remove the accounts this plan made that it no longer lists.
+    pub prune: bool,
+    /// Hosts to rotate now.
+    pub rotate: HashSet<String>,
+}
+
+fn entry_error(index: usize, line: usize, e: &CliError) -> ErrorReport {
+    ErrorReport {
+        message: format!("service #{index} (line {line}): {}", e.message),
+        hint: e.hint.clone(),
+    }
+}
+
+/// The report of a plan none of whose entries is valid: nothing is contacted.
+pub fn invalid_only(plan: &PlanFile, progress: &mut dyn Progress) -> Vec<ServiceReport> {
+    let n = plan.entries.len();
+    let mut reports = Vec::new();
+    for (i, entry) in plan.entries.iter().enumerate() {
+        let mut report = ServiceReport::new(&entry.host, Some(entry.line));
+        if let Err(e) = &entry.service {
+            report.fail(entry_error(entry.index, entry.line, e));
+        }
+        progress.service_done(i + 1, n, &report);
+        reports.push(report);
+    }
+    reports
+}
+
+/// New keys of one service, waiting for their keytab file to be written.
+struct Pending {
+    report: usize,
+    path: PathBuf,
+    keys: NewKeys,
+}
+
+/// What one run shares between services.
+struct Run<'a, 'r> {
+    request: &'r Request<'a>,
+    kdc: String,
+    /// Each keytab file read once (or why it cannot be).
+    keytabs: HashMap<PathBuf, Result<Option<Keytab>, String>>,
+    /// Keytab directories created (or, in a dry run, to be created) by this run.
+    new_dirs: HashSet<PathBuf>,
+    pending: Vec<Pending>,
+}
+
+/// Converge every service of the plan, then write the keytabs, then prune.
+pub fn apply(
+    session: &mut Session,
+    request: &Request<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<ServiceReport>, Error> {
+    let kdc = session.kdc()?;
+    keys::check_kdc_reachable(&kdc, &session.realm)?;
+    let plan = request.plan;
+    let n = plan.entries.len();
+    progress.start_services(n);
+    let mut run = Run {
+        request,
+        kdc: kdc.0,
+        keytabs: HashMap::new(),
+        new_dirs: HashSet::new(),
+        pending: Vec::new(),
+    };
+    let mut reports: Vec<ServiceReport> = Vec::new();
+    for (i, entry) in plan.entries.iter().enumerate() {
+        let mut report = ServiceReport::new(&entry.host, Some(entry.line));
+        match &entry.service {
+            Err(e) => report.fail(entry_error(entry.index, entry.line, e)),
+            Ok(svc) => {
+                report.account = Some(svc.account.clone());
+                report.keytab = Some(svc.keytab.display().to_string());
+                if let Err(e) = service(session, &mut run, svc, &mut report, reports.len()) {
+                    report.fail(e);
+                }
+            }
+        }
+        // A service whose keytab is still to be written reports when it is.
+        if !run.pending.iter().any(|p| p.report == reports.len()) {
+            progress.service_done(i + 1, n, &report);
+        }
+        progress.advance(&entry.host);
+        reports.push(report);
+    }
+    progress.finish_services();
+    write_keytabs(
+        std::mem::take(&mut run.pending),
+        request,
+        &mut reports,
+        progress,
+    );
+    if request.prune {
+        prune(session, request, &mut reports, progress);
+    }
+    Ok(reports)
+}
+
+/// Each keytab file once, with the new keys of every service sharing it.
+fn write_keytabs(
+    pending: Vec<Pending>,
+    request: &Request<'_>,
+    reports: &mut [ServiceReport],
+    progress: &mut dyn Progress,
+) {
+    let plan = request.plan;
+    let n = plan.entries.len();
+    let mut by_file: BTreeMap<PathBuf, Vec<Pending>> = BTreeMap::new();
+    for p in pending {
+        by_file.entry(p.path.clone()).or_default().push(p);
+    }
+    for (path, group) in by_file {
+        let keys: Vec<NewKeys> = group.iter().map(|p| p.keys.clone()).collect();
+        let result = keys::write_keytab(&path, &keys);
+        for p in &group {
+            let r = &mut reports[p.report];
+            if let Err(e) = &result {
+                r.fail(ErrorReport {
+                    message: format!(
+                        "the account has a new password and its keys were proven, but the keytab {} was NOT written: {e}",
+                        path.display(),
+                    ),
+                    hint: Some(format!(
+                        "fix the file or its directory, then run `spnkt apply {} --rotate {}`",
+                        request.plan_path, r.host
+                    )),
+                });
+            }
+            let idx = plan
+                .entries
+                .iter()
+                .position(|e| e.line == r.line.unwrap_or_default())
+                .unwrap_or(p.report);
+            progress.service_done(idx + 1, n, r);
+        }
+    }
+}
+
+/// The directory of a keytab that does not exist yet: created (mode 0700) now, or
+/// in a dry run said to be. Reported once per directory.
+fn keytab_directory(
+    run: &mut Run<'_, '_>,
+    svc: &Service,
+    report: &mut ServiceReport,
+) -> Result<(), ErrorReport> {
+    let dir_state =
+        validate::check_keytab_dir(&svc.keytab, true).map_err(|e| ErrorReport::from_cli(&e))?;
+    if dir_state == KeytabDir::Exists {
+        return Ok(());
+    }
+    let dir = validate::keytab_dir(&svc.keytab).to_path_buf();
+    if !run.new_dirs.insert(dir.clone()) {
+        return Ok(());
+    }
+    report.changes.push(format!(
+        "create the directory {} (mode 0700) for the keytab",
+        dir.display()
+    ));
+    Ok(())
+}
+
+/// Create `dir` and its missing parents with mode 0700 (keytabs are secrets).
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// One service: preflight, diff, and (unless dry run) the plan, keys kept pending.
+fn service(
+    session: &mut Session,
+    run: &mut Run<'_, '_>,
+    svc: &Service,
+    report: &mut ServiceReport,
+    index: usize,
+) -> Result<(), ErrorReport> {
+    let request = run.request;
+    let plan = request.plan;
+    for w in &svc.host.warnings {
+        report.notes.push(w.clone());
+    }
+    let realm = session.realm.clone();
+    let spn = svc.host.spn();
+    let upn = format!("{spn}@{realm}");
+    // An account of this plan that lost its SPN is taken over (drift), any other
+    // existing account of that name is refused, as by `create`.
+    let base = session.base_dn.clone();
+    let ours = session
+        .dir
+        .find_account(&base, &svc.account)
+        .ok()
+        .flatten()
+        .is_some_and(|a| {
+            a.description
+                .as_deref()
+                .is_some_and(|d| d.contains(&plan.tag()))
+        });
+    let existing = super::preflight::preflight(
+        session,
+        &svc.host,
+        &svc.account,
+        Some(&upn),
+        ours,
+        &mut Collect::default(),
+    )
+    .map_err(|e| ErrorReport::from_error(&e))?;
+    let cached = run
+        .keytabs
+        .entry(svc.keytab.clone())
+        .or_insert_with(|| keytab_file::read_if_present(&svc.keytab).map_err(|e| e.to_string()));
+    let kt = match cached {
+        Ok(kt) => kt.as_ref(),
+        Err(e) => {
+            return Err(ErrorReport {
+                message: format!("cannot read the keytab: {e}"),
+                hint: Some("fix the file, or move it away to get a new one".into()),
+            });
+        }
+    };
+    let principal_ = principal(&upn).map_err(|e| ErrorReport {
+        message: e.to_string(),
+        hint: None,
+    })?;
+    let state = match &existing {
+        Some(a) => keytab_state(kt, &principal_, a.kvno, &svc.enctypes),
+        None => KeytabState::Missing,
+    };
+    let due = match &existing {
+        Some(_) if request.rotate.contains(&svc.host.name) => {
+            Some("asked for with --rotate".to_owned())
+        }
+        Some(a) => rotation_due(a.pwd_last_set, svc.rotate_after_days, SystemTime::now()),
+        None => None,
+    };
+    if let Some(a) = &existing {
+        note_existing(a, svc, report);
+        report.kvno = a.kvno;
+    }
+    let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some());
+    let d = diff(&spec, existing.as_ref(), &state, due.as_deref());
+    report.changes = d.changes.clone();
+    keytab_directory(run, svc, report)?;
+    report.set(d.action, request.dry_run);
+    if request.dry_run || d.action == Action::Unchanged {
+        return Ok(());
+    }
+    let dir = validate::keytab_dir(&svc.keytab);
+    if !dir.is_dir() {
+        create_private_dir(dir).map_err(|e| ErrorReport {
+            message: format!(
+                "cannot create the keytab's directory {}: {e}",
+                dir.display()
+            ),
+            hint: Some("check the permissions of its parent, or give another keytab path".into()),
+        })?;
+    }
+
+    // Run it (the keytab is written later, once per file).
+    let mut exec = d.plan.clone();
+    let write = exec.steps.iter().find_map(|s| match s {
+        Step::WriteKeytab {
+            principals, mode, ..
+        } => Some((principals.clone(), *mode)),
+        _ => None,
+    });
+    exec.steps
+        .retain(|s| !matches!(s, Step::WriteKeytab { .. }));
+    let password = random_password().map_err(|e| ErrorReport {
+        message: e.to_string(),
+        hint: None,
+    })?;
+    let target = KeyTarget {
+        realm,
+        sam_account_name: svc.account.clone(),
+        upn: Some(upn),
+        enctypes: svc.enctypes.clone(),
+    };
+    let mut collected = Collect::default();
+    let result = execute::execute(&exec, session, &password, &target, &mut collected);
+    drop(password);
+    report.notes.extend(collected.warnings);
+    match result {
+        Ok((done, keys)) => {
+            report.kvno = done.kvno;
+            if let (Some((principals, mode)), Some(kvno)) = (write, done.kvno) {
+                let principals = principals
+                    .iter()
+                    .map(|p| principal(p))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| ErrorReport {
+                        message: e.to_string(),
+                        hint: None,
+                    })?;
+                run.pending.push(Pending {
+                    report: index,
+                    path: svc.keytab.clone(),
+                    keys: NewKeys {
+                        principals,
+                        kvno,
+                        keys,
+                        mode,
+                    },
+                });
+            }
+            Ok(())
+        }
+        Err(boxed) => {
+            let (done, failure) = *boxed;
+            let state = if failure.changed_directory() {
+                undo(session, &done, existing.as_ref(), &svc.host)
+            } else if done.password_set {
+                "the account has a NEW password and is enabled, but NO keytab was written: keytabs made before no longer work".to_owned()
+            } else {
+                "the account is in place, the keys are NOT proven, no keytab was written".to_owned()
+            };
+            Err(ErrorReport {
+                message: format!(
+                    "step {} ({}) failed: {}; {state}",
+                    failure.number,
+                    failure.step.to_string().lines().next().unwrap_or_default(),
+                    failure.error
+                ),
+                hint: failure.error.hint(),
+            })
+        }
+    }
+}
+
+/// Notes about an existing account: not where the plan puts it, not made by spnkt.
+fn note_existing(a: &ServiceAccount, svc: &Service, report: &mut ServiceReport) {
+    if let Some(ou) = &svc.ou
+        && !a
+            .dn
+            .split_once(',')
+            .is_some_and(|(_, parent)| parent.eq_ignore_ascii_case(ou))
+    {
+        report.notes.push(format!(
+            "the account is {}, not in {ou} as planned: not moved (move it by hand if needed)",
+            a.dn
+        ));
+    }
+    if !created_by_spnkt(a) {
+        report.notes.push(
+            "the account was not created by spnkt: it is managed by this plan but never pruned"
+                .into(),
+        );
+    }
+}
+
+/// What the plan wants for `svc`, as `create` would build it.
+fn spec_for(
+    session: &Session,
+    svc: &Service,
+    plan: &PlanFile,
+    kdc: &str,
+    exists: bool,
+) -> CreateSpec {
+    CreateSpec {
+        host: svc.host.name.clone(),
+        realm: session.realm.clone(),
+        sam_account_name: svc.account.clone(),
+        ou: svc.ou.clone().unwrap_or_else(|| session.users_container()),
+        upn: true,
+        description: format!(
+            "{} {}",
+            account_description(&svc.host.name, &session.bind_user),
+            plan.tag()
+        ),
+        enctypes: SupportedEnctypes::from_enctypes(&svc.enctypes),
+        delegation: svc.delegation.clone(),
+        password: PasswordOrigin::Random {
+            length: crate::genpass::DEFAULT_LENGTH,
+        },
+        kdc: kdc.to_owned(),
+        keytab: svc.keytab.display().to_string(),
+        keytab_mode: if exists {
+            KeytabMode::Rotate {
+                keep_old: svc.keep_old,
+            }
+        } else {
+            KeytabMode::Append
+        },
+        keytab_enctypes: svc.enctypes.iter().map(Enctype::to_string).collect(),
+    }
+}
+
+/// `--prune`: the accounts this plan made (description tag) that it no longer lists.
+fn prune(
+    session: &mut Session,
+    request: &Request<'_>,
+    reports: &mut Vec<ServiceReport>,
+    progress: &mut dyn Progress,
+) {
+    let plan = request.plan;
+    let dry_run = request.dry_run;
+    let mut report = ServiceReport::new("(prune)", None);
+    if let Some(bad) = plan.entries.iter().find(|e| e.service.is_err()) {
+        report.fail(ErrorReport {
+            message: format!(
+                "--prune skipped: service #{} (line {}) is not valid, and a broken entry must not get its account deleted",
+                bad.index, bad.line
+            ),
+            hint: Some("fix the plan's invalid entries first".into()),
+        });
+        reports.push(report);
+        return;
+    }
+    let hosts: HashSet<String> = plan
+        .entries
+        .iter()
+        .filter_map(|e| e.service.as_ref().ok())
+        .map(|s| s.host.spn().to_lowercase())
+        .collect();
+    let accounts: HashSet<String> = plan
+        .entries
+        .iter()
+        .filter_map(|e| e.service.as_ref().ok())
+        .map(|s| s.account.to_lowercase())
+        .collect();
+    let filter = format!(
+        "(&(objectClass=user)(!(objectClass=computer))(description=*{}*))",
+        escape_filter_value(&plan.tag())
+    );
+    let base = session.base_dn.clone();
+    let found = match session
+        .dir
+        .search(&base, Scope::Subtree, &filter, ACCOUNT_ATTRS)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            report.fail(ErrorReport {
+                message: format!("--prune: cannot search for this plan's accounts: {e}"),
+                hint: Some("check the bind account's read rights".into()),
+            });
+            reports.push(report);
+            return;
+        }
+    };
+    let mut gone: Vec<ServiceAccount> = found
+        .iter()
+        .filter_map(|e| ServiceAccount::from_entry(e).ok())
+        .filter(|a| {
+            !a.is_computer
+                && a.description
+                    .as_deref()
+                    .is_some_and(|d| d.contains(CREATED_MARKER) && d.contains(&plan.tag()))
+                && !accounts.contains(&a.sam_account_name.to_lowercase())
+                && !a
+                    .service_principal_names
+                    .iter()
+                    .any(|s| hosts.contains(&s.to_lowercase()))
+        })
+        .collect();
+    gone.sort_by(|a, b| a.sam_account_name.cmp(&b.sam_account_name));
+    let n = gone.len();
+    for (i, a) in gone.into_iter().enumerate() {
+        let host = a
+            .service_principal_names
+            .iter()
+            .find_map(|s| {
+                s.split_once('/')
+                    .filter(|(svc, _)| svc.eq_ignore_ascii_case("HTTP"))
+                    .map(|(_, h)| h.to_owned())
+            })
+            .unwrap_or_else(|| "(no HTTP/ SPN)".into());
+        let mut r = ServiceReport::new(&host, None);
+        r.account = Some(a.sam_account_name.clone());
+        r.kvno = a.kvno;
+        r.changes.push(format!(
+            "delete the account {} (made by this plan, no longer listed); keytabs for it stop working",
+            a.dn
+        ));
+        if dry_run {
+            r.set(Action::Remove, true);
+        } else {
+            match session.dir.delete(&a.dn) {
+                Ok(()) => r.set(Action::Remove, false),
+                Err(e) => r.fail(ErrorReport {
+                    message: format!("cannot delete {}: {e}", a.dn),
+                    hint: Some(DELETE_RIGHTS_HINT.into()),
+                }),
+            }
+        }
+        progress.service_done(i + 1, n, &r);
+        reports.push(r);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(kind: Action) -> ServiceReport {
+        let mut r = ServiceReport::new("h", None);
+        r.set(kind, true);
+        r
+    }
+
+    #[test]
+    fn dry_run_exit_status() {
+        use Action::*;
+        assert_eq!(exit_status(&[], true), Exit::Ok);
+        assert_eq!(exit_status(&[report(Unchanged)], true), Exit::Ok);
+        for a in [Create, Repair, Rotate, Remove] {
+            assert_eq!(
+                exit_status(&[report(Unchanged), report(a)], true),
+                Exit::Changes
+            );
+            assert_eq!(exit_status(&[report(a)], false), Exit::Ok);
+        }
+        assert_eq!(
+            exit_status(&[report(Create), report(Failed)], true),
+            Exit::Failure
+        );
+        assert_eq!(exit_status(&[report(Failed)], false), Exit::Failure);
+        assert_eq!(Exit::Changes.code(), 10);
+    }
+
+    #[test]
+    fn private_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("a/b");
+        create_private_dir(&dir).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700);
+        }
+    }
+}

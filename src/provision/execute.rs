@@ -1,0 +1,268 @@
+//! Running a [`Plan`]: the LDAP changes in order, then the key steps (kvno, salt,
+//! derivation, proof with the KDC) and the keytab. Shared by create, rotate, delete
+//! and apply.
+//!
+//! The executor stops at the first failing step and says which one, with what it
+//! had done so far ([`Executed`]); the operation decides what to undo ([`undo`]).
+
+use serde::Serialize;
+
+use super::{Progress, Session, StepError, keys};
+use crate::ad::account::ServiceAccount;
+use crate::hostname::Host;
+use crate::krb::{Enctype, Key, NameType, Password, Principal};
+use crate::plan::{Attr, Plan, Step};
+
+/// Who the keys are for (from the plan's inputs, not secret).
+#[derive(Debug, Clone)]
+pub struct KeyTarget {
+    /// The realm.
+    pub realm: String,
+    /// The account's sAMAccountName (the salt without a UPN).
+    pub sam_account_name: String,
+    /// The account's UPN (the salt with one).
+    pub upn: Option<String>,
+    /// Keytab enctypes, strongest first.
+    pub enctypes: Vec<Enctype>,
+}
+
+/// What the run did and learned: the facts of the report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Executed {
+    /// The DN this run added (to undo on failure).
+    pub created_dn: Option<String>,
+    /// An existing account's attributes were changed.
+    pub updated: bool,
+    /// The password was set.
+    pub password_set: bool,
+    /// userAccountControl as enabled.
+    pub enabled_uac: Option<u32>,
+    /// msDS-KeyVersionNumber read back.
+    pub kvno: Option<u32>,
+    /// The AES salt the keys were derived with.
+    pub salt: Option<String>,
+    /// PBKDF2 iterations of the AES keys.
+    pub iterations: Option<u32>,
+    /// Enctypes of the keys the KDC accepted.
+    pub keys_proven: Vec<String>,
+    /// The service ticket's enctype.
+    pub ticket_enctype: Option<String>,
+    /// The service ticket's flags by name.
+    pub ticket_flags: Vec<String>,
+    /// Whether the KDC set ok-as-delegate (the account may be delegated to).
+    pub ok_as_delegate: Option<bool>,
+    /// The keytab was written.
+    pub keytab_written: bool,
+    /// Entries in the keytab written.
+    pub keytab_entries: Option<usize>,
+    /// Older entries of the principal kept in it.
+    pub kept_old_entries: Option<usize>,
+}
+
+/// The step that failed.
+#[derive(Debug)]
+pub struct StepFailure {
+    /// 1-based step number in the plan.
+    pub number: usize,
+    /// The step.
+    pub step: Step,
+    /// Why.
+    pub error: StepError,
+}
+
+impl StepFailure {
+    /// Whether the failed step was an LDAP change (after which [`undo`] applies);
+    /// otherwise the account is in place and only the keys or keytab are missing.
+    pub fn changed_directory(&self) -> bool {
+        matches!(
+            self.step,
+            Step::AddAccount { .. }
+                | Step::UpdateAccount { .. }
+                | Step::SetPassword { .. }
+                | Step::Enable { .. }
+        )
+    }
+}
+
+/// What [`execute`] returns: what was done, and the keys the plan's
+/// `QuerySalt`/`ProveKeys` steps derived and proved (so `apply` can write each
+/// keytab file once, with the keys of every service sharing it).
+pub type Outcome = Result<(Executed, Vec<Key>), Box<(Executed, StepFailure)>>;
+
+fn pairs(attrs: &[Attr]) -> Vec<(&str, Vec<String>)> {
+    attrs
+        .iter()
+        .map(|a| (a.name.as_str(), a.values.clone()))
+        .collect()
+}
+
+/// A client/service principal from its text (`HTTP/host@REALM`, `name@REALM`).
+pub fn principal(text: &str) -> Result<Principal, StepError> {
+    Principal::parse(text)
+        .map(|p| p.with_name_type(NameType::PRINCIPAL))
+        .map_err(|e| StepError::Principal(e.to_string()))
+}
+
+/// Run the plan's steps in order; `password` is the one the plan sets.
+pub fn execute(
+    plan: &Plan,
+    session: &mut Session,
+    password: &Password,
+    target: &KeyTarget,
+    progress: &mut dyn Progress,
+) -> Outcome {
+    let mut done = Executed::default();
+    let mut keys: Vec<Key> = Vec::new();
+    let total = plan.steps.len();
+    for (i, step) in plan.steps.iter().enumerate() {
+        progress.step(i + 1, total, step);
+        if let Err(error) = run_step(
+            step, session, password, target, &mut keys, &mut done, progress,
+        ) {
+            return Err(Box::new((
+                done,
+                StepFailure {
+                    number: i + 1,
+                    step: step.clone(),
+                    error,
+                },
+            )));
+        }
+    }
+    Ok((done, keys))
+}
+
+fn run_step(
+    step: &Step,
+    session: &mut Session,
+    password: &Password,
+    target: &KeyTarget,
+    keys: &mut Vec<Key>,
+    done: &mut Executed,
+    progress: &mut dyn Progress,
+) -> Result<(), StepError> {
+    let dir = &mut session.dir;
+    let write = |doing: &'static str| move |cause| StepError::Write { doing, cause };
+    match step {
+        Step::AddAccount { dn, attrs } => {
+            dir.add(dn, &pairs(attrs))
+                .map_err(write("cannot add the account"))?;
+            done.created_dn = Some(dn.clone());
+        }
+        Step::UpdateAccount {
+            dn,
+            replace,
+            add_values,
+        } => {
+            if !replace.is_empty() {
+                dir.replace(dn, &pairs(replace))
+                    .map_err(write("cannot update the account"))?;
+            }
+            for a in add_values {
+                dir.add_values(dn, &a.name, &a.values)
+                    .map_err(|cause| StepError::AddValues {
+                        attr: a.name.clone(),
+                        cause,
+                    })?;
+            }
+            done.updated = true;
+        }
+        Step::SetPassword { dn, .. } => {
+            dir.set_password(dn, password)
+                .map_err(write("cannot set the password"))?;
+            done.password_set = true;
+        }
+        Step::Enable { dn, uac, .. } => {
+            dir.replace(dn, &[("userAccountControl", vec![uac.to_string()])])
+                .map_err(write("cannot enable the account"))?;
+            done.enabled_uac = Some(*uac);
+        }
+        Step::ReadKvno { dn } => {
+            let account = dir.read_account(dn).map_err(|cause| StepError::ReadBack {
+                dn: dn.clone(),
+                cause,
+            })?;
+            let kvno = account
+                .kvno
+                .ok_or_else(|| StepError::NoKvno { dn: dn.clone() })?;
+            done.kvno = Some(kvno);
+        }
+        Step::QuerySalt { kdc, client } => {
+            let derived = keys::derive(kdc, client, password, target, progress)?;
+            *keys = derived.keys;
+            done.salt = Some(derived.salt);
+            done.iterations = derived.iterations;
+        }
+        Step::ProveKeys {
+            kdc,
+            client,
+            service,
+        } => keys::prove(kdc, client, service, keys, done, progress)?,
+        Step::WriteKeytab {
+            path,
+            principals,
+            mode,
+            ..
+        } => {
+            let kvno = done.kvno.ok_or(StepError::NoKvnoRead)?;
+            let principals: Vec<Principal> = principals
+                .iter()
+                .map(|p| principal(p))
+                .collect::<Result<_, _>>()?;
+            let written = keys::write_keytab(
+                std::path::Path::new(path),
+                &[keys::NewKeys {
+                    principals,
+                    kvno,
+                    keys: keys.clone(),
+                    mode: *mode,
+                }],
+            )?;
+            done.keytab_written = true;
+            done.keytab_entries = Some(written.entries);
+            done.kept_old_entries = Some(written.kept);
+        }
+        Step::DeleteAccount { dn } => {
+            dir.delete(dn).map_err(write("cannot delete the account"))?;
+        }
+    }
+    Ok(())
+}
+
+/// After a failed LDAP step: delete what this run added, and say what is left.
+pub fn undo(
+    session: &mut Session,
+    done: &Executed,
+    existing: Option<&ServiceAccount>,
+    host: &Host,
+) -> String {
+    match (&done.created_dn, existing) {
+        (Some(dn), _) => match session.dir.delete(dn) {
+            Ok(()) => format!(
+                "the account this run added ({dn}) was deleted again: nothing is left in the directory"
+            ),
+            Err(e) => format!(
+                "undoing failed too ({e}): the account {dn} is left DISABLED (userAccountControl 0x202, ACCOUNTDISABLE | NORMAL_ACCOUNT), holding {}{}; nobody can use it. Remove it with `spnkt delete --host {}`, or run this command again to finish it",
+                host.spn(),
+                if done.password_set {
+                    ", with its password set"
+                } else {
+                    ", without a usable password"
+                },
+                host.name
+            ),
+        },
+        (None, Some(a)) => {
+            let mut s = format!("the existing account {} ", a.dn);
+            if done.password_set {
+                s.push_str("HAS a new password (keytabs made before no longer work) but was not enabled as asked; run this command again to finish");
+            } else if done.updated {
+                s.push_str("has its attributes updated, its password is unchanged (existing keytabs still work)");
+            } else {
+                s.push_str("is unchanged");
+            }
+            s
+        }
+        (None, None) => "nothing was changed".to_owned(),
+    }
+}

@@ -1,0 +1,386 @@
+//! The account's new keys: the salt the KDC really uses, derivation, the proof with
+//! the KDC (an AS exchange per key and a service ticket the new key decrypts), and
+//! the keytab they go into (merged with what the file holds, written atomically).
+
+use std::path::Path;
+
+use super::execute::{Executed, KeyTarget, principal};
+use super::{Error, Progress, StepError, unreachable};
+use crate::atomic_file::Overwrite;
+use crate::kdc::{self, KdcAddress, KdcError};
+use crate::keytab_file;
+use crate::krb::keytab::{Keytab, KeytabEntry, KeytabVersion};
+use crate::krb::string_to_key::{DEFAULT_AES_ITERATIONS, string_to_key};
+use crate::krb::ticket::{TicketFlags, decrypt_ticket};
+use crate::krb::{Enctype, Key, NameType, Password, Principal, salt};
+use crate::plan::KeytabMode;
+
+/// Before changing anything: can the KDC be reached at all? Any Kerberos answer
+/// (even an error) counts; no answer refuses the run.
+pub fn check_kdc_reachable(kdc: &KdcAddress, realm: &str) -> Result<(), Error> {
+    let probe = Principal::new(
+        NameType::SRV_INST,
+        vec!["krbtgt".into(), realm.to_owned()],
+        realm.to_owned(),
+    );
+    match kdc::salt_info(kdc, &probe) {
+        Err(cause) if unreachable(&cause) => Err(Error::KdcUnreachable { cause }),
+        _ => Ok(()),
+    }
+}
+
+/// Keys derived from the new password with the salt the KDC announced.
+#[derive(Debug)]
+pub struct Derived {
+    /// One key per wanted enctype, strongest first.
+    pub keys: Vec<Key>,
+    /// The AES salt used.
+    pub salt: String,
+    /// The AES iterations used.
+    pub iterations: Option<u32>,
+}
+
+/// Ask the KDC for the account's salt (ETYPE-INFO2), cross-check it with the AD rule
+/// (the KDC wins, with a warning), and derive the target's keys from `password`.
+pub fn derive(
+    kdc: &str,
+    client: &str,
+    password: &Password,
+    target: &KeyTarget,
+    progress: &mut dyn Progress,
+) -> Result<Derived, StepError> {
+    let client_p = principal(client)?;
+    let infos = kdc::salt_info(&KdcAddress(kdc.to_owned()), &client_p).map_err(|cause| {
+        StepError::Salt {
+            client: client.to_owned(),
+            kdc: kdc.to_owned(),
+            cause,
+        }
+    })?;
+    let predicted = salt::ad_salt(
+        &target.realm,
+        &target.sam_account_name,
+        target.upn.as_deref(),
+        false,
+    );
+    let aes_salt = infos
+        .iter()
+        .filter(|i| i.etype != Enctype::RC4_HMAC)
+        .find_map(|i| i.salt.clone());
+    let salt = match aes_salt {
+        Some(s) if s != predicted => {
+            progress.warn(format!(
+                "the KDC's salt `{s}` differs from the AD rule's `{predicted}`; using the KDC's"
+            ));
+            s
+        }
+        Some(s) => s,
+        None => predicted,
+    };
+    let mut keys = Vec::new();
+    let mut iterations = None;
+    for e in &target.enctypes {
+        let info = infos.iter().find(|i| i.etype == *e);
+        let salt_e = info
+            .and_then(|i| i.salt.clone())
+            .unwrap_or_else(|| salt.clone());
+        let iter = info.map_or(DEFAULT_AES_ITERATIONS, |i| i.iterations);
+        if *e != Enctype::RC4_HMAC {
+            iterations.get_or_insert(iter);
+        }
+        let key = string_to_key(*e, password, salt_e.as_bytes(), iter).map_err(|err| {
+            StepError::Derive {
+                enctype: *e,
+                cause: err.to_string(),
+            }
+        })?;
+        keys.push(key);
+    }
+    Ok(Derived {
+        keys,
+        salt,
+        iterations,
+    })
+}
+
+/// Prove `keys` with the KDC: log in as `client` with each (a key of an enctype the
+/// KDC does not use for the account is written unproven, with a warning), get a
+/// ticket for `service` and decrypt it with the new key of its enctype, checking its
+/// kvno against the one read back.
+pub fn prove(
+    kdc: &str,
+    client: &str,
+    service: &str,
+    keys: &[Key],
+    done: &mut Executed,
+    progress: &mut dyn Progress,
+) -> Result<(), StepError> {
+    let addr = KdcAddress(kdc.to_owned());
+    let client_p = principal(client)?;
+    let service_p = principal(service)?;
+    let mut tgt = None;
+    for key in keys {
+        match kdc::as_with_keys(&addr, &client_p, std::slice::from_ref(key)) {
+            Ok(t) => {
+                done.keys_proven.push(key.enctype().to_string());
+                tgt.get_or_insert(t);
+            }
+            Err(KdcError::NoCommonEnctype { .. }) => progress.warn(format!(
+                "the KDC does not use {} for {client}: that key is written unproven",
+                key.enctype()
+            )),
+            Err(cause) => {
+                return Err(StepError::KeyRefused {
+                    client: client.to_owned(),
+                    enctype: key.enctype(),
+                    kdc: kdc.to_owned(),
+                    cause,
+                });
+            }
+        }
+    }
+    let Some(tgt) = tgt else {
+        return Err(StepError::NothingProven {
+            client: client.to_owned(),
+        });
+    };
+    let st = kdc::tgs(&addr, &tgt, &service_p).map_err(|cause| StepError::ServiceTicket {
+        service: service.to_owned(),
+        kdc: kdc.to_owned(),
+        cause,
+    })?;
+    let etype = st.ticket.enc_part.etype;
+    let key =
+        keys.iter()
+            .find(|k| k.enctype() == etype)
+            .ok_or_else(|| StepError::TicketEnctype {
+                service: service.to_owned(),
+                enctype: etype,
+            })?;
+    if let (Some(tk), Some(k)) = (st.ticket.enc_part.kvno, done.kvno)
+        && tk != k
+    {
+        return Err(StepError::TicketKvno {
+            service: service.to_owned(),
+            ticket_kvno: tk,
+            kvno: k,
+            kdc: kdc.to_owned(),
+        });
+    }
+    decrypt_ticket(&st.ticket, key).map_err(|e| StepError::TicketDecrypt {
+        service: service.to_owned(),
+        enctype: etype,
+        kdc: kdc.to_owned(),
+        cause: e.to_string(),
+    })?;
+    done.ticket_enctype = Some(etype.to_string());
+    done.ticket_flags = st.flags.names();
+    done.ok_as_delegate = Some(st.flags.contains(TicketFlags::OK_AS_DELEGATE));
+    Ok(())
+}
+
+/// One account's proven keys, to be written to a keytab file.
+#[derive(Debug, Clone)]
+pub struct NewKeys {
+    /// The principals the keys are written for.
+    pub principals: Vec<Principal>,
+    /// The kvno read back from the directory.
+    pub kvno: u32,
+    /// The keys, strongest first.
+    pub keys: Vec<Key>,
+    /// What happens to the file's older entries of these principals.
+    pub mode: KeytabMode,
+}
+
+/// What [`write_keytab`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Entries in the file now.
+    pub entries: usize,
+    /// Older entries of the principals kept (rotate mode), over all groups.
+    pub kept: usize,
+}
+
+/// Write the keytab at `path` once with the new keys of every account in `group`
+/// (apply writes a shared file once), merged with what the file holds.
+pub fn write_keytab(path: &Path, group: &[NewKeys]) -> Result<Written, StepError> {
+    let exists = keytab_file::exists(path);
+    let needs_existing = group
+        .iter()
+        .any(|g| matches!(g.mode, KeytabMode::Append | KeytabMode::Rotate { .. }));
+    let mut kt = if exists && needs_existing {
+        Some(keytab_file::read(path).map_err(StepError::KeytabRead)?)
+    } else {
+        None
+    };
+    let timestamp = crate::timefmt::keytab_timestamp().map_err(StepError::Clock)?;
+    let mut kept = 0;
+    for g in group {
+        let mut entries = Vec::new();
+        for p in &g.principals {
+            for k in &g.keys {
+                entries.push(KeytabEntry {
+                    principal: p.clone(),
+                    timestamp,
+                    kvno: g.kvno,
+                    key: k.clone(),
+                });
+            }
+        }
+        let (merged, k) = merge_keytab(kt.take(), entries, &g.principals, g.mode, g.kvno);
+        kept += k;
+        kt = Some(merged);
+    }
+    let kt = kt.unwrap_or_else(Keytab::new);
+    let overwrite = if exists && group.iter().any(|g| g.mode != KeytabMode::New) {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    keytab_file::write(path, &kt, overwrite).map_err(StepError::KeytabWrite)?;
+    Ok(Written {
+        entries: kt.entries.len(),
+        kept,
+    })
+}
+
+/// The keytab to write: `existing` (for append/rotate) with these principals'
+/// entries dropped or thinned, plus `new_entries`. Returns it and how many old
+/// entries of these principals were kept.
+pub fn merge_keytab(
+    existing: Option<Keytab>,
+    new_entries: Vec<KeytabEntry>,
+    principals: &[Principal],
+    mode: KeytabMode,
+    new_kvno: u32,
+) -> (Keytab, usize) {
+    let ours = |e: &KeytabEntry| principals.iter().any(|p| e.matches(p, None, None));
+    let mut entries = existing.map(|k| k.entries).unwrap_or_default();
+    let mut kept = 0;
+    match mode {
+        KeytabMode::New | KeytabMode::Replace => entries.clear(),
+        KeytabMode::Append => entries.retain(|e| !ours(e)),
+        KeytabMode::Rotate { keep_old } => {
+            let mut old_kvnos: Vec<u32> = entries
+                .iter()
+                .filter(|e| ours(e) && e.kvno != new_kvno)
+                .map(|e| e.kvno)
+                .collect();
+            old_kvnos.sort_unstable_by(|a, b| b.cmp(a));
+            old_kvnos.dedup();
+            old_kvnos.truncate(keep_old as usize);
+            entries.retain(|e| !ours(e) || old_kvnos.contains(&e.kvno));
+            kept = entries.iter().filter(|e| ours(e)).count();
+        }
+    }
+    entries.extend(new_entries);
+    (
+        Keytab {
+            version: KeytabVersion::V2,
+            entries,
+        },
+        kept,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(p: &str, kvno: u32, e: i32) -> KeytabEntry {
+        KeytabEntry {
+            principal: Principal::parse(p).unwrap(),
+            timestamp: 0,
+            kvno,
+            key: Key::new(Enctype(e), vec![kvno as u8; 16]),
+        }
+    }
+
+    #[test]
+    fn rotate_keeps_previous_kvnos() {
+        let me = "HTTP/a.example.test@EXAMPLE.TEST";
+        let existing = Keytab {
+            version: KeytabVersion::V2,
+            entries: vec![
+                entry(me, 2, 18),
+                entry(me, 3, 18),
+                entry(me, 3, 17),
+                entry("HTTP/other.example.test@EXAMPLE.TEST", 1, 18),
+                entry(me, 1, 18),
+            ],
+        };
+        let p = [Principal::parse(me).unwrap()];
+        let (kt, kept) = merge_keytab(
+            Some(existing.clone()),
+            vec![entry(me, 4, 18)],
+            &p,
+            KeytabMode::Rotate { keep_old: 1 },
+            4,
+        );
+        let kv: Vec<(String, u32)> = kt
+            .entries
+            .iter()
+            .map(|e| (e.principal.components[1].clone(), e.kvno))
+            .collect();
+        assert_eq!(
+            kv,
+            [
+                ("a.example.test".into(), 3),
+                ("a.example.test".into(), 3),
+                ("other.example.test".into(), 1),
+                ("a.example.test".into(), 4)
+            ]
+        );
+        assert_eq!(kept, 2);
+        let (kt, kept) = merge_keytab(
+            Some(existing.clone()),
+            vec![entry(me, 4, 18)],
+            &p,
+            KeytabMode::Rotate { keep_old: 0 },
+            4,
+        );
+        assert_eq!((kt.entries.len(), kept), (2, 0));
+        let (kt, _) = merge_keytab(
+            Some(existing.clone()),
+            vec![entry(me, 4, 18)],
+            &p,
+            KeytabMode::Append,
+            4,
+        );
+        assert_eq!(kt.entries.len(), 2);
+        let (kt, _) = merge_keytab(
+            Some(existing),
+            vec![entry(me, 4, 18)],
+            &p,
+            KeytabMode::Replace,
+            4,
+        );
+        assert_eq!(kt.entries.len(), 1);
+    }
+
+    #[test]
+    fn shared_file_written_once_with_every_account() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("web.keytab");
+        let keys = |p: &str, kvno| NewKeys {
+            principals: vec![Principal::parse(p).unwrap()],
+            kvno,
+            keys: vec![Key::new(Enctype(18), vec![1; 32])],
+            mode: KeytabMode::Append,
+        };
+        let w = write_keytab(
+            &path,
+            &[
+                keys("HTTP/a.example.test@EXAMPLE.TEST", 2),
+                keys("HTTP/b.example.test@EXAMPLE.TEST", 3),
+            ],
+        )
+        .unwrap();
+        assert_eq!(w.entries, 2);
+        let kt = keytab_file::read(&path).unwrap();
+        assert_eq!(
+            kt.entries.iter().map(|e| e.kvno).collect::<Vec<_>>(),
+            [2, 3]
+        );
+    }
+}

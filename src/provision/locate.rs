@@ -1,0 +1,305 @@
+//! Finding the directory and the KDC before anything is contacted but DNS: the realm
+//! (given, else krb5.conf's default), the KDC (given, krb5.conf, DNS SRV
+//! `_kerberos._tcp.REALM`) and the domain controller's URL (given, DNS SRV
+//! `_ldap._tcp.dc._msdcs.REALM`, else the realm's KDC host). Every source used is
+//! named in a note, so an admin can tell why spnkt talks to the server it does.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{Error, Progress, Silent};
+use crate::ad::ldap::ConnectOptions;
+use crate::dns;
+use crate::krb5conf::{self, Krb5Conf};
+use crate::validate;
+
+/// How long a connection to the directory may take to open or answer.
+pub const LDAP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the admin said about where the directory and KDC are (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// `ldaps://HOST[:PORT]`, or `ldap://` with `starttls`.
+    pub ldap_url: Option<String>,
+    /// Upgrade an `ldap://` connection with StartTLS.
+    pub starttls: bool,
+    /// A PEM file with the CA of the domain controller's certificate.
+    pub ca_cert: Option<PathBuf>,
+    /// Do not check the domain controller's certificate (warned about).
+    pub insecure_skip_verify: bool,
+    /// The realm, as given (not yet upper-cased).
+    pub realm: Option<String>,
+    /// The KDC, `host[:port]`.
+    pub kdc: Option<String>,
+    /// The base DN for searches (default: the domain's naming context).
+    pub base_dn: Option<String>,
+}
+
+/// Where to connect, decided: the input of [`super::Session::open`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The LDAP connection to open.
+    pub options: ConnectOptions,
+    /// From the request or krb5.conf; else taken from the directory later.
+    pub realm: Option<String>,
+    /// The realm was given explicitly (not krb5.conf's): a mismatch with the
+    /// directory is then an error, not something to correct.
+    pub realm_explicit: bool,
+    /// The KDC, if one is known yet.
+    pub kdc: Option<String>,
+    /// The KDC was given explicitly.
+    pub kdc_explicit: bool,
+    /// The base DN asked for.
+    pub base_dn: Option<String>,
+    /// krb5.conf as read (to look again once the directory names the realm).
+    pub conf: Krb5Conf,
+}
+
+impl Settings {
+    /// create and rotate prove new keys with the KDC: refuse before touching AD when
+    /// the realm is known but no KDC for it is.
+    pub fn require_kdc_to_prove_keys(&self) -> Result<(), Error> {
+        match (&self.realm, &self.kdc) {
+            (Some(realm), None) => Err(Error::NoKdc {
+                realm: realm.clone(),
+                to_prove_keys: true,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Decide the realm, KDC and directory URL. Contacts nothing but DNS (SRV records
+/// for a KDC or domain controller not given otherwise).
+pub fn resolve(request: &Request, progress: &mut dyn Progress) -> Result<Settings, Error> {
+    let conf = krb5conf::load();
+    let realm = resolve_realm(request.realm.as_deref(), &conf, progress);
+    let kdc = resolve_kdc(request.kdc.as_deref(), realm.as_deref(), &conf, progress);
+    let url = match request.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(u) => u.trim().to_owned(),
+        None => match realm
+            .as_deref()
+            .and_then(|r| ldap_url_from_dns(r, request.starttls, progress))
+        {
+            Some(u) => u,
+            None => {
+                let Some(host) = kdc.as_deref().map(host_of) else {
+                    return Err(Error::NoDomainController);
+                };
+                let u = format!("ldaps://{host}");
+                progress.note(format!("using --ldap-url {u} (the realm's KDC)"));
+                u
+            }
+        },
+    };
+    validate::check_url(&url, request.starttls)?;
+    if request.insecure_skip_verify {
+        progress.warn(
+            "--insecure-skip-verify: the domain controller's certificate is NOT checked; anyone on the network path can pose as it and read the bind password. Use --ca-cert instead".to_owned(),
+        );
+    }
+    Ok(Settings {
+        options: ConnectOptions {
+            url,
+            starttls: request.starttls,
+            ca_cert: request.ca_cert.clone(),
+            insecure_skip_verify: request.insecure_skip_verify,
+            timeout: LDAP_TIMEOUT,
+        },
+        realm,
+        realm_explicit: request
+            .realm
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty()),
+        kdc,
+        kdc_explicit: request.kdc.is_some(),
+        base_dn: request.base_dn.clone().filter(|b| !b.trim().is_empty()),
+        conf,
+    })
+}
+
+/// The given realm, else krb5.conf's default_realm; upper-cased (with a warning when
+/// that changed it). None when neither gives one.
+pub fn resolve_realm(
+    given: Option<&str>,
+    conf: &Krb5Conf,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    match given.or(conf.default_realm.as_deref()) {
+        Some(r) if r.trim().is_empty() => None,
+        Some(r) => {
+            let upper = r.trim().to_uppercase();
+            if upper != r {
+                progress.warn(format!(
+                    "realm upper-cased to {upper}: AD realms are upper case"
+                ));
+            }
+            Some(upper)
+        }
+        None => None,
+    }
+}
+
+/// The given KDC, else the first kdc krb5.conf lists for `realm`, else the first
+/// DNS SRV record `_kerberos._tcp.REALM` (RFC 2782 order), as `target:port`; with a
+/// note naming the SRV record a KDC came from, or why DNS gave none.
+pub fn resolve_kdc(
+    given: Option<&str>,
+    realm: Option<&str>,
+    conf: &Krb5Conf,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    if let Some(k) = given.filter(|k| !k.trim().is_empty()) {
+        return Some(k.to_owned());
+    }
+    let realm = realm?;
+    if let Some(k) = conf.kdcs_for(realm).first() {
+        return Some(k.clone());
+    }
+    let name = kdc_srv_name(realm);
+    match srv_first(&name) {
+        Ok(srv) => {
+            let kdc = srv.host_port();
+            progress.note(format!("KDC {kdc} from DNS SRV {name}"));
+            Some(kdc)
+        }
+        Err(e) => {
+            progress.note(format!("no KDC from DNS: {e}"));
+            None
+        }
+    }
+}
+
+/// [`resolve_kdc`] without notes.
+pub fn resolve_kdc_quietly(
+    given: Option<&str>,
+    realm: Option<&str>,
+    conf: &Krb5Conf,
+) -> Option<String> {
+    resolve_kdc(given, realm, conf, &mut Silent)
+}
+
+/// The DNS name of a realm's KDC SRV records.
+pub fn kdc_srv_name(realm: &str) -> String {
+    format!("_kerberos._tcp.{realm}")
+}
+
+/// The DNS name of a realm's domain controller SRV records (AD's DC locator).
+pub fn ldap_srv_name(realm: &str) -> String {
+    format!("_ldap._tcp.dc._msdcs.{realm}")
+}
+
+/// The domain controller of `realm` from DNS SRV `_ldap._tcp.dc._msdcs.REALM`:
+/// `ldaps://TARGET:636`, or `ldap://TARGET:PORT` with StartTLS. None (with a note
+/// saying why) when DNS gives none.
+pub fn ldap_url_from_dns(
+    realm: &str,
+    starttls: bool,
+    progress: &mut dyn Progress,
+) -> Option<String> {
+    let name = ldap_srv_name(realm);
+    match srv_first(&name) {
+        Ok(srv) => {
+            let url = if starttls {
+                format!("ldap://{}:{}", srv.target, srv.port)
+            } else {
+                format!("ldaps://{}:636", srv.target)
+            };
+            progress.note(format!("using --ldap-url {url} (from DNS SRV {name})"));
+            Some(url)
+        }
+        Err(e) => {
+            progress.note(format!("no domain controller from DNS: {e}"));
+            None
+        }
+    }
+}
+
+/// The first SRV record of `name`, asking the nameserver of SPNKT_DNS_SERVER or
+/// /etc/resolv.conf.
+fn srv_first(name: &str) -> Result<dns::Srv, dns::DnsError> {
+    dns::Resolver::from_env()?
+        .lookup_srv(name)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| dns::DnsError::NoRecord {
+            name: name.to_owned(),
+        })
+}
+
+/// The host of `host[:port]` (an IPv6 address keeps its brackets).
+pub fn host_of(kdc: &str) -> &str {
+    if kdc.starts_with('[') {
+        return kdc.split_once(']').map_or(kdc, |(h, _)| &kdc[..=h.len()]);
+    }
+    match kdc.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => kdc,
+    }
+}
+
+/// What the wizard finds before asking anything.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// The realm (given or krb5.conf's default).
+    pub realm: Option<String>,
+    /// The realm's KDC, if known.
+    pub kdc: Option<String>,
+    /// The suggested directory URL and where it came from.
+    pub ldap_url: Option<(String, String)>,
+    /// The suggested bind user and where it came from.
+    pub admin: Option<(String, String)>,
+}
+
+/// Realm, KDC, domain controller and admin from the request, krb5.conf, DNS and the
+/// credential cache (KRB5CCNAME), for defaults; silent but for the realm's warning.
+pub fn discover(
+    request: &Request,
+    bind_user: Option<&str>,
+    progress: &mut dyn Progress,
+) -> Discovered {
+    let conf = krb5conf::load();
+    let realm = resolve_realm(request.realm.as_deref(), &conf, progress);
+    let kdc = resolve_kdc_quietly(request.kdc.as_deref(), realm.as_deref(), &conf);
+    let ldap_url = request
+        .ldap_url
+        .clone()
+        .map(|u| (u, "--ldap-url / SPNKT_LDAP_URL".to_owned()))
+        .or_else(|| {
+            realm
+                .as_deref()
+                .and_then(|r| ldap_url_from_dns(r, request.starttls, &mut Silent))
+                .map(|u| (u, "DNS SRV".to_owned()))
+        })
+        .or_else(|| {
+            kdc.as_deref().map(|k| {
+                (
+                    format!("ldaps://{}", host_of(k)),
+                    "the realm's KDC in krb5.conf".to_owned(),
+                )
+            })
+        });
+    let admin = bind_user
+        .map(|u| (u.to_owned(), "--bind-user / SPNKT_BIND_USER".to_owned()))
+        .or_else(|| {
+            super::credentials::ccache_principal().map(|p| (p, "the credential cache".to_owned()))
+        });
+    Discovered {
+        realm,
+        kdc,
+        ldap_url,
+        admin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_addresses() {
+        assert_eq!(host_of("127.0.0.1:88"), "127.0.0.1");
+        assert_eq!(host_of("dc1.example.com"), "dc1.example.com");
+        assert_eq!(host_of("[::1]:88"), "[::1]");
+    }
+}
