@@ -114,7 +114,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__account__subcmd__show)
-            opts="-k -q -h --host --keytab --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-k -q -h --host --keytab --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -172,13 +176,21 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__apply)
-            opts="-y -q -h --dry-run --prune --rotate --yes --json --quiet --help"
+            opts="-y -q -h --dry-run --prune --rotate --yes --wait-replication --replication-timeout --dc --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --rotate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replication-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -190,7 +202,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__create)
-            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --dry-run --yes --append --force --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --dry-run --yes --append --force --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +248,14 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --replication-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ldap-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -268,6 +288,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -276,7 +300,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__delete)
-            opts="-y -q -h --host --yes --force --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-y -q -h --host --yes --force --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +339,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,7 +530,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__rotate)
-            opts="-k -y -q -h --host --keytab --keep-old --dry-run --yes --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-k -y -q -h --host --keytab --keep-old --dry-run --yes --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +549,14 @@ _spnkt() {
                     return 0
                     ;;
                 --keep-old)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replication-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -553,6 +589,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -578,7 +618,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__add)
-            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +657,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -628,7 +672,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__check)
-            opts="-q -h --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-q -h --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -667,6 +711,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -678,7 +726,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__list)
-            opts="-q -h --account --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-q -h --account --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +772,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -732,7 +784,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__remove)
-            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -771,6 +823,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -844,7 +900,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__wizard)
-            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --json --quiet --help"
+            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,6 +935,10 @@ _spnkt() {
                     return 0
                     ;;
                 --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

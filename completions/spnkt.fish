@@ -84,7 +84,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-user -d 'Acc
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l live -d 'Ask the KDC for a service ticket now (like `kvno -k`) and check it, instead of a captured --ticket'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
@@ -101,14 +101,17 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l delegate-to -d 'W
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l enctypes -d 'Encryption types, comma-separated: aes256, aes128, rc4 (rc4 only for old clients)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-file -d 'Read the password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-env -d 'Read the password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l protocol-transition -d 'With --delegation constrained: allow protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION, "use any authentication protocol")'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-upn -d 'Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -117,6 +120,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l dry-run -d 'Print
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l append -d 'Keep other principals\' entries of an existing keytab (this principal\'s are replaced)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l force -d 'Overwrite an existing keytab'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -126,16 +130,20 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s h -l help -d 'Pri
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s k -l keytab -d 'Keytab to rewrite (created if missing)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l keep-old -d 'How many previous kvnos of the principal to keep in the keytab' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l dry-run -d 'Print the plan and change nothing'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -149,8 +157,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-user -d 'Acc
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l force -d 'Also delete an account spnkt did not create (never a computer account)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l dry-run -d 'Print the plan and change nothing'
@@ -161,9 +170,12 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l json -d 'Print th
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l rotate -d 'Rotate this host\'s password and keytab even if not due (repeatable)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dry-run -d 'Print what would change and change nothing (exit status 10 if something would)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l prune -d 'Also remove accounts this plan created that it no longer lists (needs --yes)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s y -l yes -d 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -182,8 +194,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -197,8 +210,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -212,8 +226,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -227,8 +242,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -247,8 +263,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -261,8 +278,9 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-user -d 'Acc
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'

@@ -28,6 +28,9 @@ pub enum Exit {
     Usage = 2,
     /// A verification (`spnkt verify`) ran and did not succeed.
     VerificationFailed = 4,
+    /// `--wait-replication`: the keys are written and proven on the DC written to,
+    /// but not every domain controller accepted them before the timeout.
+    NotReplicated = 5,
     /// `spnkt apply --dry-run`: the directory or a keytab would change.
     Changes = 10,
 }

@@ -844,6 +844,12 @@ impl Directory {
     }
 
     /// Whether the connection is encrypted (always, since plain LDAP is refused).
+    /// How long each later operation may take (a connection opened with a short
+    /// deadline, to try the next DC quickly, then works with the normal one).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.options.timeout = timeout;
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.url.tls || self.options.starttls
     }

@@ -37,6 +37,7 @@ pub fn create_args(
         append: false,
         // A probe only: an existing file is asked about later.
         force: true,
+        replication: super::ReplicationArgs::default(),
         directory: dir.clone(),
     }
 }

@@ -296,6 +296,10 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
         "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one, or with --live the KDC refused the service ticket (an SPN it does not know); `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
     ),
     (
+        5,
+        "not replicated: with --wait-replication, the keytab is written and its keys proven on the domain controller written to, but not every domain controller accepted them within --replication-timeout (the per-DC table says which)",
+    ),
+    (
         10,
         "`spnkt apply --dry-run`: the plan would change something (create, repair, rotate or remove a service); 0 means the directory and keytabs already match the plan",
     ),
@@ -332,6 +336,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "Kerberos realm for --realm (the AD domain in upper case).",
     ),
     ("SPNKT_KDC", "KDC for --kdc, host[:port]."),
+    (
+        "SPNKT_SITE",
+        "AD site for --site: its domain controllers are tried first.",
+    ),
     (
         "KRB5_CONFIG",
         "krb5.conf to read default_realm and the realm's kdc entries from (default /etc/krb5.conf). A realm without a kdc entry is looked up in DNS (SRV _kerberos._tcp.REALM).",
@@ -712,6 +720,26 @@ pub struct DirectoryArgs {
     /// Search base [default: the rootDSE's defaultNamingContext]
     #[arg(long, value_name = "DN")]
     pub base_dn: Option<String>,
+
+    /// AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given
+    #[arg(long, value_name = "SITE", env = "SPNKT_SITE", hide_env_values = true)]
+    pub site: Option<String>,
+}
+
+/// Replication between domain controllers: how long to wait, and for which DCs.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReplicationArgs {
+    /// After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)
+    #[arg(long)]
+    pub wait_replication: bool,
+
+    /// How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]
+    #[arg(long, value_name = "SECONDS")]
+    pub replication_timeout: Option<u64>,
+
+    /// With --wait-replication: wait only for this domain controller (host name; repeatable)
+    #[arg(long = "dc", value_name = "HOST", requires = "wait_replication")]
+    pub dcs: Vec<String>,
 }
 
 /// Who to log in as: the bind account and its password source. Shared by the
@@ -743,7 +771,7 @@ pub struct KerberosArgs {
     )]
     pub realm: Option<String>,
 
-    /// KDC to ask for tickets, host[:port] [default: the realm's kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]
+    /// KDC to ask for tickets, host[:port] [default: the domain controller's own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm's kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]
     #[arg(
         long,
         value_name = "HOST[:PORT]",
@@ -849,6 +877,9 @@ pub struct CreateArgs {
     pub force: bool,
 
     #[command(flatten)]
+    pub replication: ReplicationArgs,
+
+    #[command(flatten)]
     pub directory: DirectoryArgs,
 }
 
@@ -875,6 +906,9 @@ pub struct ApplyArgs {
     /// Confirm --prune (apply itself never asks: the plan is the confirmation)
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    #[command(flatten)]
+    pub replication: ReplicationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -898,6 +932,9 @@ pub struct RotateArgs {
     /// Do not ask for confirmation (required without a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    #[command(flatten)]
+    pub replication: ReplicationArgs,
 
     #[command(flatten)]
     pub directory: DirectoryArgs,

@@ -59,6 +59,7 @@ fn directory_args(d: &plan_file::DirectorySettings) -> DirectoryArgs {
             kdc: d.kdc.clone().or_else(|| env("SPNKT_KDC")),
         },
         base_dn: d.base_dn.clone(),
+        site: env("SPNKT_SITE"),
     }
 }
 
@@ -116,11 +117,8 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
 
     // One connection, one KDC, every service.
-    let prepared = directory::prepare(&dargs, ui, None)?;
-    prepared
-        .settings
-        .require_kdc_to_prove_keys()
-        .map_err(engine)?;
+    let mut prepared = directory::prepare(&dargs, ui, None)?;
+    prepared.settings.replication = directory::replication(&args.replication)?;
     let mut session = directory::connect(prepared, ui)?;
     let request = apply::Request {
         plan: &plan,
@@ -145,6 +143,25 @@ fn finish(
     match status {
         Exit::Ok => Ok(outcome),
         Exit::Changes => Err(ChangesPending { outcome }.into()),
+        Exit::NotReplicated => {
+            let pending = reports
+                .iter()
+                .filter(|r| r.not_replicated.is_some())
+                .count();
+            Err(Reported {
+                outcome,
+                error: CliError {
+                    exit: Exit::NotReplicated,
+                    message: format!(
+                        "{} of {} services are not on every domain controller yet; their keytabs are written and work on the one written to",
+                        pending,
+                        reports.len()
+                    ),
+                    hint: Some("give replication more time (--replication-timeout SECONDS) or check it (repadmin /showrepl, samba-tool drs showrepl) before restarting servers that use the other DCs".to_owned()),
+                },
+            }
+            .into())
+        }
         _ => {
             let failed = reports.iter().filter(|r| r.kind == Action::Failed).count();
             Err(Reported {
@@ -206,6 +223,12 @@ fn render(
         }
         for note in &r.notes {
             human.push_str(&format!("    note: {note}\n"));
+        }
+        for l in crate::provision::replication::table_text(&r.replication).lines() {
+            human.push_str(&format!("    {}\n", l.trim_start()));
+        }
+        if let Some(e) = &r.not_replicated {
+            human.push_str(&format!("    not replicated: {e}\n"));
         }
         if let Some(e) = &r.error {
             human.push_str(&format!("    error: {}\n", e.message));

@@ -41,11 +41,8 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     };
     directory::require_confirmation_possible(args.yes, args.dry_run)?;
     let stdin_taken = args.password.password_stdin.then_some("--password-stdin");
-    let prepared = directory::prepare(&args.directory, ui, stdin_taken)?;
-    prepared
-        .settings
-        .require_kdc_to_prove_keys()
-        .map_err(engine)?;
+    let mut prepared = directory::prepare(&args.directory, ui, stdin_taken)?;
+    prepared.settings.replication = directory::replication(&args.replication)?;
     let given_password = match &given_source {
         Some(s) => Some(secret_input::read(
             s,

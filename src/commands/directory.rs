@@ -9,7 +9,7 @@ use anyhow::Context;
 use zeroize::Zeroizing;
 
 use super::Ui;
-use crate::cli::{BindArgs, BindPasswordArgs, DirectoryArgs};
+use crate::cli::{BindArgs, BindPasswordArgs, DirectoryArgs, ReplicationArgs};
 use crate::exit::CliError;
 use crate::krb::Password;
 use crate::provision::{self, Bind, Session, locate};
@@ -50,7 +50,28 @@ pub fn request(args: &DirectoryArgs) -> locate::Request {
         realm: args.kerberos.realm.clone(),
         kdc: args.kerberos.kdc.clone(),
         base_dn: args.base_dn.clone(),
+        site: args.site.clone(),
+        replication: locate::Replication::default(),
     }
+}
+
+/// `--wait-replication`, `--replication-timeout`, `--dc` for the engine.
+pub fn replication(args: &ReplicationArgs) -> Result<locate::Replication, CliError> {
+    let timeout = match args.replication_timeout {
+        Some(0) => {
+            return Err(
+                CliError::usage("--replication-timeout 0 leaves no time to wait")
+                    .hint("give the seconds to wait, e.g. --replication-timeout 300"),
+            );
+        }
+        Some(s) => std::time::Duration::from_secs(s),
+        None => locate::DEFAULT_REPLICATION_TIMEOUT,
+    };
+    Ok(locate::Replication {
+        every_dc: args.wait_replication,
+        only: args.dcs.clone(),
+        timeout,
+    })
 }
 
 /// Check the directory arguments, contacting nothing but DNS (SRV lookups for a KDC

@@ -57,8 +57,36 @@ pub fn facts_human(f: &Facts, headline: &str) -> String {
         (Some(k), Some(n)) => line("keytab:", &format!("{k} ({n} entries, mode 0600)")),
         _ => line("keytab:", "not written"),
     }
+    if !f.domain_controller.is_empty() {
+        let dc = if f.kdc.is_empty() {
+            format!("{} (LDAP and KDC)", f.domain_controller)
+        } else {
+            format!("{} (LDAP; KDC {})", f.domain_controller, f.kdc)
+        };
+        line("domain controller:", &dc);
+    }
     line("LDAP round trips:", &f.ldap_round_trips.to_string());
+    if !f.replication.is_empty() {
+        let _ = writeln!(h, "  replication:");
+        for l in crate::provision::replication::table_text(&f.replication).lines() {
+            let _ = writeln!(h, "  {l}");
+        }
+    }
     h
+}
+
+/// A run whose keys are proven on the DC written to but not (yet) on every DC:
+/// the report stands, the exit status is 5.
+pub fn not_replicated(outcome: Outcome, e: &crate::provision::Error) -> anyhow::Error {
+    Reported {
+        outcome,
+        error: CliError {
+            exit: e.exit(),
+            message: e.to_string(),
+            hint: e.hint(),
+        },
+    }
+    .into()
 }
 
 /// The facts as JSON, with `ok` and what each step did.
@@ -101,13 +129,17 @@ pub fn create_outcome(
             let mut json = facts_json(&report.facts, true, &report.executed);
             json["created"] = serde_json::Value::Bool(report.created);
             json["plan"] = prepared.plan.json();
-            Ok(Outcome {
+            let outcome = Outcome {
                 human: facts_human(
                     &report.facts,
                     &format!("{verb} {spn}: keys proven with the KDC, keytab written"),
                 ),
                 json: Some(json),
-            })
+            };
+            match &report.not_replicated {
+                Some(e) => Err(not_replicated(outcome, e)),
+                None => Ok(outcome),
+            }
         }
         Err(failure) => {
             let error = CliError {

@@ -18,11 +18,8 @@ pub fn run(args: &RotateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
     validate::check_keytab_dir(&args.keytab, false)?;
     directory::require_confirmation_possible(args.yes, args.dry_run)?;
-    let prepared = directory::prepare(&args.directory, ui, None)?;
-    prepared
-        .settings
-        .require_kdc_to_prove_keys()
-        .map_err(engine)?;
+    let mut prepared = directory::prepare(&args.directory, ui, None)?;
+    prepared.settings.replication = directory::replication(&args.replication)?;
     let mut session = directory::connect(prepared, ui)?;
     let request = rotate::Request {
         host,
@@ -57,7 +54,7 @@ pub fn run(args: &RotateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     match report.error() {
         None => {
             let kept = report.executed.kept_old_entries.unwrap_or_default();
-            Ok(Outcome {
+            let outcome = Outcome {
                 human: facts_human(
                     f,
                     &format!(
@@ -67,7 +64,11 @@ pub fn run(args: &RotateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                     ),
                 ),
                 json: Some(json),
-            })
+            };
+            match &report.not_replicated {
+                Some(e) => Err(super::render::not_replicated(outcome, e)),
+                None => Ok(outcome),
+            }
         }
         Some((message, exit, hint)) if !report.executed.password_set => Err(CliError {
             exit,

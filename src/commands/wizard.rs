@@ -107,7 +107,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     // The directory: URL, bind user, password; checked by binding right away.
     let mut dir = given.clone();
     let mut retried = false;
-    let (answers, base_dn, realm, kdc_for_realm, ous) = loop {
+    let (answers, base_dn, realm, dc, ous) = loop {
         explain(
             "The directory: a domain controller's LDAPS URL (ldap:// only with StartTLS; plain LDAP is refused).",
         );
@@ -167,7 +167,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                     answers,
                     session.base_dn.clone(),
                     session.realm.clone(),
-                    session.kdc.clone(),
+                    session.dc.clone(),
                     ous,
                 );
             }
@@ -178,23 +178,10 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             }
         }
     };
-    let mut answers = answers;
-    say(&format!("connected: realm {realm}, base {base_dn}"));
-    // The KDC the directory's realm resolves to (krb5.conf or DNS): krb5.conf's default
-    // realm may be another domain's, and its KDC then is no use here.
-    if answers.dir.kerberos.kdc.is_none() && kdc_for_realm.is_none() {
-        explain(
-            "No KDC is known for this realm (krb5.conf, DNS): spnkt must log in with the new keys to prove them.",
-        );
-        let kdc = ask_text("KDC host[:port]", None, |s| {
-            if s.is_empty() || s.contains(['/', ' ']) {
-                Err("give a host name or address, optionally with :port".into())
-            } else {
-                Ok(s.to_owned())
-            }
-        })?;
-        answers.dir.kerberos.kdc = Some(kdc);
-    }
+    let answers = answers;
+    say(&format!(
+        "connected: realm {realm}, base {base_dn}, domain controller {dc} (its KDC proves the keys)"
+    ));
 
     // The virtual host, with create's checks and preflight right away.
     let keytab_guess = |label: &str| PathBuf::from(format!("{label}.keytab"));

@@ -24,6 +24,7 @@ use crate::ad::ldap::{Scope, escape_filter_value};
 use crate::exit::{CliError, Exit};
 use crate::keytab_file;
 use crate::krb::Enctype;
+use crate::krb::Principal;
 use crate::krb::keytab::Keytab;
 use crate::plan::{CreateSpec, KeytabMode, PasswordOrigin, Step};
 use crate::plan_file::{PlanFile, Service};
@@ -77,6 +78,13 @@ pub struct ServiceReport {
     pub kvno: Option<u32>,
     /// Line of the `[[service]]` entry (none for a pruned account).
     pub line: Option<usize>,
+    /// With `--wait-replication`: what every domain controller said to its new keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replication: Vec<super::replication::DcCheck>,
+    /// With `--wait-replication`: why it is not on every domain controller yet
+    /// (its keytab is written and works on the DC written to).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_replicated: Option<String>,
     /// The action.
     #[serde(skip)]
     pub kind: Action,
@@ -95,6 +103,8 @@ impl ServiceReport {
             keytab: None,
             kvno: None,
             line,
+            replication: Vec::new(),
+            not_replicated: None,
             kind: Action::Failed,
         }
     }
@@ -117,6 +127,8 @@ impl ServiceReport {
 pub fn exit_status(reports: &[ServiceReport], dry_run: bool) -> Exit {
     if reports.iter().any(|r| r.kind == Action::Failed) {
         Exit::Failure
+    } else if reports.iter().any(|r| r.not_replicated.is_some()) {
+        Exit::NotReplicated
     } else if dry_run && reports.iter().any(|r| r.kind.changes_something()) {
         Exit::Changes
     } else {
@@ -179,12 +191,39 @@ struct Run<'a, 'r> {
     pending: Vec<Pending>,
 }
 
+/// Wait (`--wait-replication`) until every domain controller accepts the new keys
+/// of each service whose keytab was written.
+fn wait_for_replication(
+    session: &mut Session,
+    proven: &[(usize, Principal, Vec<crate::krb::Key>)],
+    reports: &mut [ServiceReport],
+    progress: &mut dyn Progress,
+) {
+    for (index, client, keys) in proven {
+        let r = &mut reports[*index];
+        if r.kind == Action::Failed {
+            continue;
+        }
+        match super::replication::wait_every_dc(session, client, keys, progress) {
+            Ok(table) => r.replication = table,
+            Err(b) => {
+                let (table, e) = *b;
+                r.replication = table;
+                r.not_replicated = Some(e.to_string());
+            }
+        }
+    }
+}
+
 /// Converge every service of the plan, then write the keytabs, then prune.
 pub fn apply(
     session: &mut Session,
     request: &Request<'_>,
     progress: &mut dyn Progress,
 ) -> Result<Vec<ServiceReport>, Error> {
+    if !request.dry_run {
+        session.require_writable()?;
+    }
     let kdc = session.kdc()?;
     keys::check_kdc_reachable(&kdc, &session.realm)?;
     let plan = request.plan;
@@ -218,12 +257,23 @@ pub fn apply(
         reports.push(report);
     }
     progress.finish_services();
+    let proven: Vec<(usize, Principal, Vec<crate::krb::Key>)> = run
+        .pending
+        .iter()
+        .filter_map(|p| {
+            let client = p.keys.principals.first()?.clone();
+            Some((p.report, client, p.keys.keys.clone()))
+        })
+        .collect();
     write_keytabs(
         std::mem::take(&mut run.pending),
         request,
         &mut reports,
         progress,
     );
+    if session.replication.every_dc && !request.dry_run {
+        wait_for_replication(session, &proven, &mut reports, progress);
+    }
     if request.prune {
         prune(session, request, &mut reports, progress);
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use super::execute::{self, Executed, KeyTarget, StepFailure};
 use super::facts::{Facts, uac_text};
-use super::{Error, Progress, Session, keys, preflight};
+use super::{Error, Progress, Session, keys, preflight, replication};
 use crate::ad::account::{Delegation, ServiceAccount, SupportedEnctypes};
 use crate::exit::Exit;
 use crate::hostname::Host;
@@ -108,6 +108,7 @@ pub fn prepare(
     request: &Request,
     progress: &mut dyn Progress,
 ) -> Result<Prepared, Error> {
+    session.require_writable()?;
     let kdc = session.kdc()?;
     keys::check_kdc_reachable(&kdc, &session.realm)?;
     let spn = request.host.spn();
@@ -155,7 +156,7 @@ pub fn prepare(
 }
 
 /// A successful create.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Report {
     /// The account and keytab as they are now.
     pub facts: Facts,
@@ -163,6 +164,9 @@ pub struct Report {
     pub executed: Executed,
     /// The account was added (not an existing one converged).
     pub created: bool,
+    /// With `--wait-replication`: not every domain controller accepted the keys in
+    /// time (the keytab is written and works on the DC written to).
+    pub not_replicated: Option<Error>,
 }
 
 /// A create that failed at a step.
@@ -239,18 +243,27 @@ pub fn execute(
         keytab: None,
         keytab_entries: None,
         ldap_round_trips: 0,
+        domain_controller: String::new(),
+        kdc: String::new(),
+        replication: Vec::new(),
     };
     let record = |facts: &mut Facts, done: &Executed, session: &Session| {
-        facts.record(done, &spec.keytab, session.round_trips());
+        facts.record(done, &spec.keytab, session);
         facts.user_account_control = done.enabled_uac.map(uac_text);
     };
     match result {
-        Ok((executed, _)) => {
+        Ok((executed, keys)) => {
             record(&mut facts, &executed, session);
+            let client = prepared
+                .upn()
+                .unwrap_or_else(|| format!("{}@{}", spec.sam_account_name, spec.realm));
+            let not_replicated =
+                replication::after_proof(session, &client, &keys, &mut facts, progress);
             Ok(Report {
                 facts,
                 executed,
                 created,
+                not_replicated,
             })
         }
         Err(boxed) => {

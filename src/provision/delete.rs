@@ -30,6 +30,7 @@ pub fn created_by_spnkt(a: &ServiceAccount) -> bool {
 /// Read-only: find the account and check it may be deleted (`force`: also one
 /// spnkt did not create; computers never).
 pub fn prepare(session: &mut Session, host: &Host, force: bool) -> Result<Prepared, Error> {
+    session.require_writable()?;
     let account = lookup::owner(session, host)?;
     let refuse = |reason| Error::DeleteRefused {
         account: Box::new(account.clone()),

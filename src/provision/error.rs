@@ -25,6 +25,32 @@ pub enum Error {
     /// Neither a directory URL nor anything to find one with.
     #[error("no domain controller given")]
     NoDomainController,
+    /// `--dc` names no domain controller of the domain.
+    #[error("--dc {dc} is not a domain controller of this domain (it has: {known})")]
+    UnknownDc {
+        /// As given.
+        dc: String,
+        /// The domain's DCs.
+        known: String,
+    },
+    /// Not every domain controller accepted the new keys in time.
+    #[error(
+        "not every domain controller accepted the new keys within {seconds} s: still waiting for {pending}"
+    )]
+    NotReplicated {
+        /// The DCs that had not accepted them.
+        pending: String,
+        /// The timeout.
+        seconds: u64,
+    },
+    /// The domain controller is an RODC.
+    #[error(
+        "the domain controller {url} is read-only (an RODC): it cannot create or change accounts"
+    )]
+    ReadOnlyDc {
+        /// Its URL.
+        url: String,
+    },
     /// No KDC is known for the realm.
     #[error("no KDC known for realm {realm}{}", if *.to_prove_keys { ": spnkt must prove the new keys with it" } else { "" })]
     NoKdc {
@@ -190,7 +216,10 @@ impl Error {
             | Error::Refused { .. }
             | Error::SpnTaken { .. }
             | Error::ComputerPassword { .. }
-            | Error::DeleteRefused { .. } => Exit::Usage,
+            | Error::DeleteRefused { .. }
+            | Error::ReadOnlyDc { .. }
+            | Error::UnknownDc { .. } => Exit::Usage,
+            Error::NotReplicated { .. } => Exit::NotReplicated,
             _ => Exit::Failure,
         }
     }
@@ -204,6 +233,9 @@ impl Error {
             Error::Connect { .. } => "check --ldap-url (host and port) and that the DC's certificate is trusted (--ca-cert PEM)".to_owned(),
             Error::Bind { .. } => "check --bind-user (user@REALM, DOMAIN\\user or a DN) and the bind password".to_owned(),
             Error::RootDse { .. } => "is this an Active Directory domain controller?".to_owned(),
+            Error::UnknownDc { .. } => "name a domain controller the domain has (its host name), or leave --dc out to wait for all".to_owned(),
+            Error::NotReplicated { .. } => "the keytab works against the domain controller written to; give replication more time (--replication-timeout SECONDS) or check replication (repadmin /showrepl, samba-tool drs showrepl) before restarting servers that use the other DCs".to_owned(),
+            Error::ReadOnlyDc { .. } => "give --ldap-url of a writable domain controller (the domain's others, or DNS SRV _ldap._tcp.dc._msdcs.REALM without --ldap-url)".to_owned(),
             Error::RealmMismatch { given, directory, .. } => format!(
                 "give --realm {directory} (or leave it out), or point --ldap-url at a domain controller of {given}"
             ),

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::{Progress, Session, StepError, keys};
+use super::{Progress, Session, StepError, keys, replication};
 use crate::ad::account::ServiceAccount;
 use crate::hostname::Host;
 use crate::krb::{Enctype, Key, NameType, Password, Principal};
@@ -188,7 +188,14 @@ fn run_step(
             done.kvno = Some(kvno);
         }
         Step::QuerySalt { kdc, client } => {
-            let derived = keys::derive(kdc, client, password, target, progress)?;
+            let derived = if session.kdc_elsewhere {
+                let timeout = session.replication.timeout;
+                replication::retry(kdc, timeout, progress, |p| {
+                    keys::derive(kdc, client, password, target, p)
+                })?
+            } else {
+                keys::derive(kdc, client, password, target, progress)?
+            };
             *keys = derived.keys;
             done.salt = Some(derived.salt);
             done.iterations = derived.iterations;
@@ -197,7 +204,19 @@ fn run_step(
             kdc,
             client,
             service,
-        } => keys::prove(kdc, client, service, keys, done, progress)?,
+        } => {
+            if session.kdc_elsewhere {
+                let timeout = session.replication.timeout;
+                replication::retry(kdc, timeout, progress, |p| {
+                    let mut attempt = done.clone();
+                    keys::prove(kdc, client, service, keys, &mut attempt, p)?;
+                    Ok(attempt)
+                })
+                .map(|proven| *done = proven)?;
+            } else {
+                keys::prove(kdc, client, service, keys, done, progress)?;
+            }
+        }
         Step::WriteKeytab {
             path,
             principals,

@@ -43,6 +43,13 @@ pub struct Facts {
     pub keytab_entries: Option<usize>,
     /// LDAP round trips of the whole run.
     pub ldap_round_trips: u64,
+    /// The domain controller every LDAP operation went to.
+    pub domain_controller: String,
+    /// The KDC the salt query and the proof went to, when it is not the domain
+    /// controller's own (empty: the DC's own KDC).
+    pub kdc: String,
+    /// With `--wait-replication`: what every domain controller said to the new keys.
+    pub replication: Vec<super::replication::DcCheck>,
 }
 
 /// `0x90200 (NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD | TRUSTED_FOR_DELEGATION)`.
@@ -52,7 +59,15 @@ pub fn uac_text(uac: u32) -> String {
 
 impl Facts {
     /// Take the run's facts (kvno, salt, proof, keytab) from `done`.
-    pub fn record(&mut self, done: &Executed, keytab: &str, round_trips: u64) {
+    pub fn record(&mut self, done: &Executed, keytab: &str, session: &super::Session) {
+        let round_trips = session.round_trips();
+        self.domain_controller.clone_from(&session.dc);
+        // Named only when it is not the domain controller's own.
+        self.kdc = if session.kdc_elsewhere {
+            session.kdc.clone().unwrap_or_default()
+        } else {
+            String::new()
+        };
         self.kvno = done.kvno;
         self.salt.clone_from(&done.salt);
         self.iterations = done.iterations;

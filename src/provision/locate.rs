@@ -1,7 +1,10 @@
 //! Finding the directory and the KDC before anything is contacted but DNS: the realm
-//! (given, else krb5.conf's default), the KDC (given, krb5.conf, DNS SRV
-//! `_kerberos._tcp.REALM`) and the domain controller's URL (given, DNS SRV
-//! `_ldap._tcp.dc._msdcs.REALM`, else the realm's KDC host). Every source used is
+//! (given, else krb5.conf's default) and the domain controllers to try (the given
+//! URL, else every target of DNS SRV `_ldap._tcp[.SITE._sites].dc._msdcs.REALM` in
+//! RFC 2782 order, else the realm's KDC host). The KDC is the domain controller the
+//! session ends up on (its port 88), unless `--kdc` names another: one DC answers
+//! every LDAP read and write, the salt query and the proof, so nothing depends on
+//! replication (adcli and msktutil pin one DC the same way). Every source used is
 //! named in a note, so an admin can tell why spnkt talks to the server it does.
 
 use std::path::PathBuf;
@@ -33,13 +36,47 @@ pub struct Request {
     pub kdc: Option<String>,
     /// The base DN for searches (default: the domain's naming context).
     pub base_dn: Option<String>,
+    /// The AD site whose domain controllers DNS is asked for first.
+    pub site: Option<String>,
+    /// How long to wait for replication, and whether to wait for every DC.
+    pub replication: Replication,
+}
+
+/// Waiting for replication: when the proof goes to another DC than the one written
+/// to, its "principal unknown" and "wrong key" answers are retried for `timeout`;
+/// with `every_dc`, the new keys are checked with every writable DC before a run
+/// returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replication {
+    /// Check every domain controller of the domain with the new keys.
+    pub every_dc: bool,
+    /// Only these DCs (host names, case-insensitive) when checking every DC.
+    pub only: Vec<String>,
+    /// How long to wait at most.
+    pub timeout: Duration,
+}
+
+/// The default `--replication-timeout`: minutes are normal across AD sites.
+pub const DEFAULT_REPLICATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+impl Default for Replication {
+    fn default() -> Replication {
+        Replication {
+            every_dc: false,
+            only: Vec::new(),
+            timeout: DEFAULT_REPLICATION_TIMEOUT,
+        }
+    }
 }
 
 /// Where to connect, decided: the input of [`super::Session::open`].
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The LDAP connection to open.
+    /// The LDAP connection to open (the first candidate's URL).
     pub options: ConnectOptions,
+    /// Every domain controller URL to try, in order (the first is `options.url`);
+    /// more than one only when they came from DNS.
+    pub candidates: Vec<String>,
     /// From the request or krb5.conf; else taken from the directory later.
     pub realm: Option<String>,
     /// The realm was given explicitly (not krb5.conf's): a mismatch with the
@@ -53,46 +90,38 @@ pub struct Settings {
     pub base_dn: Option<String>,
     /// krb5.conf as read (to look again once the directory names the realm).
     pub conf: Krb5Conf,
+    /// Replication waiting.
+    pub replication: Replication,
 }
 
-impl Settings {
-    /// create and rotate prove new keys with the KDC: refuse before touching AD when
-    /// the realm is known but no KDC for it is.
-    pub fn require_kdc_to_prove_keys(&self) -> Result<(), Error> {
-        match (&self.realm, &self.kdc) {
-            (Some(realm), None) => Err(Error::NoKdc {
-                realm: realm.clone(),
-                to_prove_keys: true,
-            }),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Decide the realm, KDC and directory URL. Contacts nothing but DNS (SRV records
-/// for a KDC or domain controller not given otherwise).
+/// Decide the realm and the domain controllers to try. Contacts nothing but DNS (SRV
+/// records for a domain controller not given otherwise).
 pub fn resolve(request: &Request, progress: &mut dyn Progress) -> Result<Settings, Error> {
     let conf = krb5conf::load();
     let realm = resolve_realm(request.realm.as_deref(), &conf, progress);
-    let kdc = resolve_kdc(request.kdc.as_deref(), realm.as_deref(), &conf, progress);
-    let url = match request.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
-        Some(u) => u.trim().to_owned(),
-        None => match realm
-            .as_deref()
-            .and_then(|r| ldap_url_from_dns(r, request.starttls, progress))
-        {
-            Some(u) => u,
-            None => {
+    let given_kdc = request.kdc.as_deref().filter(|k| !k.trim().is_empty());
+    let candidates = match request.ldap_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(u) => vec![u.trim().to_owned()],
+        None => {
+            let from_dns = realm.as_deref().map_or_else(Vec::new, |r| {
+                ldap_urls_from_dns(r, request.site.as_deref(), request.starttls, progress)
+            });
+            if from_dns.is_empty() {
+                let kdc = resolve_kdc(given_kdc, realm.as_deref(), &conf, progress);
                 let Some(host) = kdc.as_deref().map(host_of) else {
                     return Err(Error::NoDomainController);
                 };
                 let u = format!("ldaps://{host}");
                 progress.note(format!("using --ldap-url {u} (the realm's KDC)"));
-                u
+                vec![u]
+            } else {
+                from_dns
             }
-        },
+        }
     };
-    validate::check_url(&url, request.starttls)?;
+    for url in &candidates {
+        validate::check_url(url, request.starttls)?;
+    }
     if request.insecure_skip_verify {
         progress.warn(
             "--insecure-skip-verify: the domain controller's certificate is NOT checked; anyone on the network path can pose as it and read the bind password. Use --ca-cert instead".to_owned(),
@@ -100,22 +129,31 @@ pub fn resolve(request: &Request, progress: &mut dyn Progress) -> Result<Setting
     }
     Ok(Settings {
         options: ConnectOptions {
-            url,
+            url: candidates[0].clone(),
             starttls: request.starttls,
             ca_cert: request.ca_cert.clone(),
             insecure_skip_verify: request.insecure_skip_verify,
             timeout: LDAP_TIMEOUT,
         },
+        candidates,
         realm,
         realm_explicit: request
             .realm
             .as_deref()
             .is_some_and(|r| !r.trim().is_empty()),
-        kdc,
-        kdc_explicit: request.kdc.is_some(),
+        kdc: given_kdc.map(str::to_owned),
+        kdc_explicit: given_kdc.is_some(),
         base_dn: request.base_dn.clone().filter(|b| !b.trim().is_empty()),
         conf,
+        replication: request.replication.clone(),
     })
+}
+
+/// The KDC of the domain controller at `url`: its host, port 88.
+pub fn kdc_of_url(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let hostport = rest.split(['/', '?']).next().unwrap_or(rest);
+    format!("{}:88", host_of(hostport))
 }
 
 /// The given realm, else krb5.conf's default_realm; upper-cased (with a warning when
@@ -189,30 +227,81 @@ pub fn ldap_srv_name(realm: &str) -> String {
     format!("_ldap._tcp.dc._msdcs.{realm}")
 }
 
-/// The domain controller of `realm` from DNS SRV `_ldap._tcp.dc._msdcs.REALM`:
-/// `ldaps://TARGET:636`, or `ldap://TARGET:PORT` with StartTLS. None (with a note
+/// The DNS name of a site's domain controller SRV records.
+pub fn site_srv_name(realm: &str, site: &str) -> String {
+    format!("_ldap._tcp.{site}._sites.dc._msdcs.{realm}")
+}
+
+/// The domain controllers of `realm` from DNS SRV (the site's records first when
+/// `site` is given, then the domain's), in RFC 2782 order, each once:
+/// `ldaps://TARGET:636`, or `ldap://TARGET:PORT` with StartTLS. Empty (with a note
 /// saying why) when DNS gives none.
+pub fn ldap_urls_from_dns(
+    realm: &str,
+    site: Option<&str>,
+    starttls: bool,
+    progress: &mut dyn Progress,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(site) = site.filter(|s| !s.trim().is_empty()) {
+        names.push(site_srv_name(realm, site.trim()));
+    }
+    names.push(ldap_srv_name(realm));
+    let mut urls: Vec<String> = Vec::new();
+    for name in &names {
+        match srv_all(name) {
+            Ok(records) => {
+                let found: Vec<String> = records
+                    .iter()
+                    .map(|srv| {
+                        if starttls {
+                            format!("ldap://{}:{}", srv.target, srv.port)
+                        } else {
+                            format!("ldaps://{}:636", srv.target)
+                        }
+                    })
+                    .collect();
+                progress.note(format!(
+                    "domain controllers from DNS SRV {name}: {}",
+                    found.join(", ")
+                ));
+                for u in found {
+                    if !urls.contains(&u) {
+                        urls.push(u);
+                    }
+                }
+            }
+            Err(e) => progress.note(format!("no domain controller from DNS: {e}")),
+        }
+    }
+    urls
+}
+
+/// The first domain controller [`ldap_urls_from_dns`] finds.
 pub fn ldap_url_from_dns(
     realm: &str,
     starttls: bool,
     progress: &mut dyn Progress,
 ) -> Option<String> {
-    let name = ldap_srv_name(realm);
-    match srv_first(&name) {
-        Ok(srv) => {
-            let url = if starttls {
-                format!("ldap://{}:{}", srv.target, srv.port)
-            } else {
-                format!("ldaps://{}:636", srv.target)
-            };
-            progress.note(format!("using --ldap-url {url} (from DNS SRV {name})"));
-            Some(url)
-        }
-        Err(e) => {
-            progress.note(format!("no domain controller from DNS: {e}"));
-            None
-        }
+    ldap_urls_from_dns(realm, None, starttls, progress)
+        .into_iter()
+        .next()
+}
+
+/// Every usable SRV record of `name` in RFC 2782 order (a "." target means the
+/// service is not offered there and is dropped).
+fn srv_all(name: &str) -> Result<Vec<dns::Srv>, dns::DnsError> {
+    let records: Vec<dns::Srv> = dns::Resolver::from_env()?
+        .lookup_srv(name)?
+        .into_iter()
+        .filter(|r| !r.target.is_empty())
+        .collect();
+    if records.is_empty() {
+        return Err(dns::DnsError::NoRecord {
+            name: name.to_owned(),
+        });
     }
+    Ok(records)
 }
 
 /// The first SRV record of `name`, asking the nameserver of SPNKT_DNS_SERVER or
@@ -301,5 +390,12 @@ mod tests {
         assert_eq!(host_of("127.0.0.1:88"), "127.0.0.1");
         assert_eq!(host_of("dc1.example.com"), "dc1.example.com");
         assert_eq!(host_of("[::1]:88"), "[::1]");
+    }
+
+    #[test]
+    fn the_kdc_is_the_domain_controllers() {
+        assert_eq!(kdc_of_url("ldaps://dca.corp.test:636"), "dca.corp.test:88");
+        assert_eq!(kdc_of_url("ldap://127.0.0.11"), "127.0.0.11:88");
+        assert_eq!(kdc_of_url("ldaps://[::1]:636/"), "[::1]:88");
     }
 }

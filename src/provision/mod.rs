@@ -83,6 +83,7 @@ pub mod live;
 pub mod locate;
 pub mod lookup;
 pub mod preflight;
+pub mod replication;
 pub mod rotate;
 mod session;
 pub mod spn;

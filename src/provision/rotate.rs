@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::execute::{self, Executed, KeyTarget, StepFailure};
 use super::facts::{Facts, uac_text};
-use super::{Error, Progress, Session, keys, lookup};
+use super::{Error, Progress, Session, keys, lookup, replication};
 use crate::ad::account::{ServiceAccount, SupportedEnctypes};
 use crate::exit::Exit;
 use crate::hostname::Host;
@@ -45,6 +45,7 @@ pub fn prepare(
     request: &Request,
     progress: &mut dyn Progress,
 ) -> Result<Prepared, Error> {
+    session.require_writable()?;
     let kdc = session.kdc()?;
     keys::check_kdc_reachable(&kdc, &session.realm)?;
     let realm = session.realm.clone();
@@ -117,6 +118,9 @@ pub struct Report {
     pub previous_kvno: Option<u32>,
     /// The failed step, if one failed.
     pub failure: Option<StepFailure>,
+    /// With `--wait-replication`: not every domain controller accepted the keys in
+    /// time (the keytab is written and works on the DC written to).
+    pub not_replicated: Option<super::Error>,
 }
 
 impl Report {
@@ -160,12 +164,12 @@ pub fn execute(
         upn: account.user_principal_name.clone(),
         enctypes: prepared.enctypes.clone(),
     };
-    let (executed, failure) =
+    let (executed, failure, keys) =
         match execute::execute(&prepared.plan, session, password, &target, progress) {
-            Ok((done, _)) => (done, None),
+            Ok((done, keys)) => (done, None, keys),
             Err(boxed) => {
                 let (done, f) = *boxed;
-                (done, Some(f))
+                (done, Some(f), Vec::new())
             }
         };
     if let (Some(old), Some(new)) = (account.kvno, executed.kvno)
@@ -195,16 +199,29 @@ pub fn execute(
         keytab: None,
         keytab_entries: None,
         ldap_round_trips: 0,
+        domain_controller: String::new(),
+        kdc: String::new(),
+        replication: Vec::new(),
     };
     facts.record(
         &executed,
         &prepared.request.keytab.display().to_string(),
-        session.round_trips(),
+        session,
     );
+    let not_replicated = if failure.is_none() {
+        let client = account
+            .user_principal_name
+            .clone()
+            .unwrap_or_else(|| format!("{}@{}", account.sam_account_name, prepared.realm));
+        replication::after_proof(session, &client, &keys, &mut facts, progress)
+    } else {
+        None
+    };
     Report {
         facts,
         executed,
         previous_kvno: account.kvno,
         failure,
+        not_replicated,
     }
 }

@@ -1,9 +1,15 @@
 //! One bound connection to one domain controller, and what it told us: the realm,
-//! the base DN, the KDC the run proves keys with. Every directory operation of a run
-//! goes through one [`Session`].
+//! the base DN, the KDC the run proves keys with (that DC's own, unless `--kdc`
+//! names another). Every directory operation of a run goes through one
+//! [`Session`]. When DNS gave several domain controllers, each is tried in turn
+//! with a short deadline; the first that answers, binds and is writable is used for
+//! the whole run, and the notes say why the others were skipped.
+
+use std::net::ToSocketAddrs as _;
+use std::time::Duration;
 
 use super::{Error, Progress, locate};
-use crate::ad::ldap::{Directory, RootDse, SimpleBind};
+use crate::ad::ldap::{Directory, LdapError, RootDse, Scope, SimpleBind};
 use crate::kdc::KdcAddress;
 use crate::krb::Password;
 
@@ -44,7 +50,20 @@ pub struct Session {
     pub url: String,
     /// The account bound as.
     pub bind_user: String,
+    /// The domain controller's DNS host name (its rootDSE's `dnsHostName`, else the
+    /// URL's host): where every LDAP operation of the run goes.
+    pub dc: String,
+    /// The domain controller is read-only (an RODC): it cannot take writes.
+    pub read_only: bool,
+    /// The KDC is not the LDAP domain controller's own (`--kdc` elsewhere): new
+    /// accounts and keys reach it only by replication, which is waited for.
+    pub kdc_elsewhere: bool,
+    /// Replication waiting, as asked for.
+    pub replication: locate::Replication,
 }
+
+/// How long one domain controller among several may take to answer a connection.
+const CANDIDATE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -69,20 +88,62 @@ impl Session {
         bind: Bind,
         progress: &mut dyn Progress,
     ) -> Result<Session, Error> {
-        let url = settings.options.url.clone();
-        let mut dir = Directory::connect(&settings.options).map_err(|cause| Error::Connect {
-            url: url.clone(),
-            cause,
-        })?;
         let bind_user = bind.user().to_owned();
-        match bind {
-            Bind::Simple { user, password } => dir.bind(&SimpleBind { user, password }),
+        let simple = match bind {
+            Bind::Simple { user, password } => SimpleBind { user, password },
+        };
+        let several = settings.candidates.len() > 1;
+        let mut first_failure: Option<Error> = None;
+        let mut chosen = None;
+        for (i, url) in settings.candidates.iter().enumerate() {
+            let mut options = settings.options.clone();
+            options.url = url.clone();
+            if several {
+                options.timeout = CANDIDATE_TIMEOUT.min(options.timeout);
+            }
+            let mut dir = match Directory::connect(&options) {
+                Ok(d) => d,
+                Err(cause) if several && reachability(&cause) => {
+                    progress.note(format!("skipped domain controller {url}: {cause}"));
+                    first_failure.get_or_insert(Error::Connect {
+                        url: url.clone(),
+                        cause,
+                    });
+                    continue;
+                }
+                Err(cause) => {
+                    return Err(Error::Connect {
+                        url: url.clone(),
+                        cause,
+                    });
+                }
+            };
+            // A wrong password is wrong on every DC: trying the next would only count
+            // towards the account's lockout.
+            dir.bind(&simple).map_err(|cause| Error::Bind {
+                url: url.clone(),
+                user: bind_user.clone(),
+                cause,
+            })?;
+            let read_only = is_read_only(&mut dir);
+            if read_only && i + 1 < settings.candidates.len() {
+                progress.note(format!(
+                    "skipped domain controller {url}: it is read-only (an RODC takes no writes)"
+                ));
+                continue;
+            }
+            if several {
+                progress.note(format!(
+                    "using domain controller {url} for the whole run (LDAP and KDC)"
+                ));
+            }
+            chosen = Some((dir, url.clone(), read_only));
+            break;
         }
-        .map_err(|cause| Error::Bind {
-            url: url.clone(),
-            user: bind_user.clone(),
-            cause,
-        })?;
+        let Some((mut dir, url, read_only)) = chosen else {
+            return Err(first_failure.unwrap_or(Error::NoDomainController));
+        };
+        dir.set_timeout(settings.options.timeout);
         let root = dir.root_dse().map_err(|cause| Error::RootDse { cause })?;
         let base_dn = settings
             .base_dn
@@ -111,22 +172,44 @@ impl Session {
                 (r, true)
             }
         };
-        // The KDC was looked for (krb5.conf, DNS) for the realm known before
-        // connecting; look again when the realm only now became known or changed.
-        let kdc = if settings.kdc_explicit || !realm_corrected {
-            settings.kdc.clone()
-        } else {
-            locate::resolve_kdc(None, Some(&realm), &settings.conf, progress)
-        };
+        let _ = realm_corrected;
+        let dc = root
+            .dns_host_name
+            .clone()
+            .unwrap_or_else(|| locate::host_of(&locate::kdc_of_url(&url)).to_owned());
+        // One DC for the run: its own KDC, unless --kdc names another.
+        let own_kdc = locate::kdc_of_url(&url);
+        let kdc = settings.kdc.clone().unwrap_or_else(|| own_kdc.clone());
+        let kdc_elsewhere = settings.kdc_explicit && !same_machine(&kdc, &own_kdc);
+        if kdc_elsewhere {
+            progress.note(format!(
+                "the KDC {kdc} is not the domain controller written to ({dc}): spnkt waits up to {} s for each change to replicate to it",
+                settings.replication.timeout.as_secs()
+            ));
+        }
         Ok(Session {
             dir,
             root,
             base_dn,
             realm,
-            kdc,
+            kdc: Some(kdc),
             url,
             bind_user,
+            dc,
+            read_only,
+            kdc_elsewhere,
+            replication: settings.replication,
         })
+    }
+
+    /// Refuse to write to a read-only domain controller.
+    pub fn require_writable(&self) -> Result<(), Error> {
+        if self.read_only {
+            return Err(Error::ReadOnlyDc {
+                url: self.url.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// The KDC address, or the error naming how to give one.
@@ -149,6 +232,52 @@ impl Session {
     pub fn users_container(&self) -> String {
         format!("CN=Users,{}", self.base_dn)
     }
+}
+
+/// Whether a connection failure means "this DC is not there" (try the next one)
+/// rather than a problem every DC would have.
+fn reachability(e: &LdapError) -> bool {
+    matches!(e, LdapError::Connect { .. } | LdapError::Timeout { .. })
+}
+
+/// The rootDSE's `dsServiceName` names the DC's NTDS Settings object, whose
+/// `msDS-isRODC` says whether it is read-only. Unknown counts as writable.
+fn is_read_only(dir: &mut Directory) -> bool {
+    let Ok(dse) = dir.search("", Scope::Base, "(objectClass=*)", &["dsServiceName"]) else {
+        return false;
+    };
+    let Some(ntds) = dse
+        .first()
+        .and_then(|e| e.first("dsServiceName"))
+        .map(str::to_owned)
+    else {
+        return false;
+    };
+    dir.search(&ntds, Scope::Base, "(objectClass=*)", &["msDS-isRODC"])
+        .ok()
+        .and_then(|e| {
+            e.first()
+                .and_then(|e| e.first("msDS-isRODC"))
+                .map(str::to_owned)
+        })
+        .is_some_and(|v| v.eq_ignore_ascii_case("TRUE"))
+}
+
+/// Whether two `host:port` addresses are the same machine: the same name, or names
+/// that resolve to a common address.
+fn same_machine(a: &str, b: &str) -> bool {
+    let (ha, hb) = (locate::host_of(a), locate::host_of(b));
+    if ha.eq_ignore_ascii_case(hb) {
+        return true;
+    }
+    let ips = |h: &str| -> Vec<std::net::IpAddr> {
+        (h.trim_matches(['[', ']']), 88)
+            .to_socket_addrs()
+            .map(|it| it.map(|s| s.ip()).collect())
+            .unwrap_or_default()
+    };
+    let ia = ips(ha);
+    ips(hb).iter().any(|ip| ia.contains(ip))
 }
 
 /// `DC=example,DC=com` → `EXAMPLE.COM`.
