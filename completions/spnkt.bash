@@ -114,7 +114,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__account__subcmd__show)
-            opts="-k -q -h --host --keytab --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-k -q -h --host --keytab --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -149,6 +149,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -202,7 +206,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__create)
-            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --dry-run --yes --append --force --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --dry-run --yes --append --force --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +280,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bind-keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -300,7 +308,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__delete)
-            opts="-y -q -h --host --yes --force --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-y -q -h --host --yes --force --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +335,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -530,7 +542,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__rotate)
-            opts="-k -y -q -h --host --keytab --keep-old --dry-run --yes --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-k -y -q -h --host --keytab --keep-old --dry-run --yes --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +592,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bind-keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -618,7 +634,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__add)
-            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -645,6 +661,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -672,7 +692,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__check)
-            opts="-q -h --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +719,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -726,7 +750,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__list)
-            opts="-q -h --account --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --account --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -760,6 +784,10 @@ _spnkt() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --bind-keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --realm)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -784,7 +812,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__remove)
-            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --account --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,6 +839,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -900,7 +932,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__wizard)
-            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +955,10 @@ _spnkt() {
                     return 0
                     ;;
                 --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -108,6 +108,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ca-cert -d 'PEM f
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -124,6 +125,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l wait-replication 
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -137,6 +139,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l ca-cert -d 'PEM f
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -147,6 +150,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l wait-replication 
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -156,6 +160,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l ca-cert -d 'PEM f
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -166,6 +171,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l dry-run -d 'Print
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -193,6 +199,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -200,6 +207,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -209,6 +217,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -216,6 +225,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -225,6 +235,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -232,6 +243,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -241,6 +253,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -248,6 +261,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -262,6 +276,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -269,6 +284,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -277,6 +293,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l ca-cert -d 'PEM f
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
@@ -284,6 +301,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l site -d 'AD site 
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -44,6 +44,9 @@ struct RawDirectory {
     bind_user: Option<String>,
     bind_password_env: Option<String>,
     bind_password_file: Option<String>,
+    #[serde(default)]
+    bind_kerberos: bool,
+    bind_keytab: Option<String>,
     /// Accepted by the parser only to be refused with a clear message.
     bind_password: Option<Spanned<serde::de::IgnoredAny>>,
 }
@@ -78,6 +81,10 @@ pub struct DirectorySettings {
     pub bind_user: Option<String>,
     pub bind_password_env: Option<String>,
     pub bind_password_file: Option<PathBuf>,
+    /// Bind with the admin's Kerberos ticket (the credential cache).
+    pub bind_kerberos: bool,
+    /// Bind with Kerberos as `bind_user`, logging in with this keytab.
+    pub bind_keytab: Option<PathBuf>,
 }
 
 /// One `[[service]]` entry, checked.
@@ -174,10 +181,16 @@ pub fn parse(path: &Path, text: &str) -> Result<PlanFile, CliError> {
         )
         .hint("reference the secret instead: bind_password_env = \"VAR\" or bind_password_file = \"FILE\""));
     }
-    if d.bind_password_env.is_some() && d.bind_password_file.is_some() {
+    let sources = [
+        d.bind_password_env.is_some(),
+        d.bind_password_file.is_some(),
+        d.bind_kerberos,
+        d.bind_keytab.is_some(),
+    ];
+    if sources.iter().filter(|s| **s).count() > 1 {
         return Err(file_error(
             path,
-            "[directory] has both bind_password_env and bind_password_file",
+            "[directory] names more than one way to bind (bind_password_env, bind_password_file, bind_kerberos, bind_keytab)",
         )
         .hint("keep one of them"));
     }
@@ -191,6 +204,8 @@ pub fn parse(path: &Path, text: &str) -> Result<PlanFile, CliError> {
         bind_user: non_empty(d.bind_user),
         bind_password_env: non_empty(d.bind_password_env),
         bind_password_file: non_empty(d.bind_password_file).map(|p| resolve(&p)),
+        bind_kerberos: d.bind_kerberos,
+        bind_keytab: non_empty(d.bind_keytab).map(|p| resolve(&p)),
     };
     let name = match raw.name {
         Some(n) => {
@@ -406,6 +421,31 @@ keytab = "/abs/app2.keytab"
         assert_eq!(s.delegation, Delegation::Unconstrained);
         assert_eq!(s.enctypes, [Enctype(18), Enctype(17)]);
         assert_eq!(s.keep_old, 1);
+    }
+
+    #[test]
+    fn kerberos_binds_and_one_bind_only() {
+        let p = parse(
+            Path::new("plans/farm.toml"),
+            "[directory]\nbind_user = \"deploy@EXAMPLE.TEST\"\nbind_keytab = \"deploy.keytab\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            p.directory.bind_keytab,
+            Some(PathBuf::from("plans/deploy.keytab"))
+        );
+        let p = parse(Path::new("p.toml"), "[directory]\nbind_kerberos = true\n").unwrap();
+        assert!(p.directory.bind_kerberos);
+        let e = parse(
+            Path::new("p.toml"),
+            "[directory]\nbind_kerberos = true\nbind_password_env = \"PW\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("more than one way to bind"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -207,7 +207,7 @@ pub fn spn_list(s: &str) -> Result<String, String> {
 }
 
 /// ldaps://, or ldap:// with --starttls; nothing else.
-pub fn check_url(url: &str, starttls: bool) -> Result<(), CliError> {
+pub fn check_url(url: &str, starttls: bool, kerberos: bool) -> Result<(), CliError> {
     let lower = url.to_ascii_lowercase();
     let no_host = || {
         CliError::usage(format!("--ldap-url `{url}` has no host"))
@@ -229,12 +229,13 @@ pub fn check_url(url: &str, starttls: bool) -> Result<(), CliError> {
         if rest.is_empty() {
             return Err(no_host());
         }
-        if !starttls {
+        // A Kerberos bind seals plain LDAP itself (SASL GSSAPI confidentiality).
+        if !starttls && !kerberos {
             return Err(CliError::usage(format!(
                 "refusing plain LDAP to {url}: the bind password would cross the network in clear text, and AD sets passwords only over an encrypted connection"
             ))
             .hint(format!(
-                "use --ldap-url ldaps://{} (port 636), or add --starttls",
+                "use --ldap-url ldaps://{} (port 636), add --starttls, or bind with Kerberos (--bind-kerberos or --bind-keytab), which seals ldap://",
                 &url["ldap://".len()..]
             )));
         }
@@ -305,18 +306,19 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert!(check_url("ldaps://dc1.example.com", false).is_ok());
-        assert!(check_url("LDAPS://dc1:636", false).is_ok());
-        assert!(check_url("ldap://dc1", true).is_ok());
-        let e = check_url("ldap://dc1", false).unwrap_err();
+        assert!(check_url("ldaps://dc1.example.com", false, false).is_ok());
+        assert!(check_url("LDAPS://dc1:636", false, false).is_ok());
+        assert!(check_url("ldap://dc1", true, false).is_ok());
+        assert!(check_url("ldap://dc1", false, true).is_ok());
+        let e = check_url("ldap://dc1", false, false).unwrap_err();
         assert!(e.message.starts_with("refusing plain LDAP"));
         assert_eq!(
             e.hint.as_deref(),
             Some("use --ldap-url ldaps://dc1 (port 636), or add --starttls")
         );
-        assert!(check_url("ldaps://dc1", true).is_err());
-        assert!(check_url("http://dc1", false).is_err());
-        assert!(check_url("ldaps://", false).is_err());
+        assert!(check_url("ldaps://dc1", true, false).is_err());
+        assert!(check_url("http://dc1", false, false).is_err());
+        assert!(check_url("ldaps://", false, false).is_err());
     }
 
     #[test]

@@ -45,6 +45,11 @@ struct Wizard {
 impl Wizard {
     /// `spnkt wizard` with the lab's krb5.conf, CA (SPNKT_CA_CERT) and `ccache`.
     fn start(lab: &Lab, ccache: &Path) -> Wizard {
+        Wizard::start_with(lab, ccache, true)
+    }
+
+    /// Like [`Wizard::start`], telling spnkt the lab's CA only when `ca` is set.
+    fn start_with(lab: &Lab, ccache: &Path, ca: bool) -> Wizard {
         let mut c = Command::new(spnkt_bin());
         for (k, _) in std::env::vars() {
             if k.starts_with("SPNKT_") || k.starts_with("KRB5") {
@@ -56,8 +61,10 @@ impl Wizard {
             .env("NO_COLOR", "1")
             .env("KRB5_CONFIG", &lab.krb5_conf)
             .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
-            .env("SPNKT_CA_CERT", &lab.ca_cert)
             .current_dir(lab.work());
+        if ca {
+            c.env("SPNKT_CA_CERT", &lab.ca_cert);
+        }
         // Generous: two cores, PBKDF2, a DC shared with other suites.
         let session = spawn_command(c, Some(60_000)).expect("spawn spnkt wizard in a pty");
         Wizard {
@@ -139,11 +146,14 @@ fn wizard_full_run_creates_a_proven_keytab() {
     // Discovered before asking: the admin of the credential cache, the realm of krb5.conf.
     w.expect(&format!("found: realm {}", lab.realm));
     w.expect(&format!("found: admin {}", lab.admin_user));
-    w.answer("Domain controller URL", &lab.ldaps_url);
-    w.expect("Bind user");
-    w.expect(&lab.admin_user); // the default shown in brackets
+    // A valid ticket: logging in with it is the first choice; no password asked.
+    w.expect("Log in with");
+    w.expect(&format!("use your Kerberos ticket ({})", lab.admin_user));
     w.send("\r");
-    w.answer("Password for", &lab.admin_password);
+    // Samba refuses Kerberos inside TLS: the wizard offers ldap://, sealed by Kerberos.
+    w.answer("Domain controller URL", &lab.ldaps_url);
+    w.expect("takes Kerberos logins only outside TLS");
+    w.answer("instead?", "");
     w.expect(&format!("connected: realm {}", lab.realm));
     w.answer("Web site host name", &host);
     w.expect(&format!("ok: nobody holds HTTP/{host}"));
@@ -159,7 +169,7 @@ fn wizard_full_run_creates_a_proven_keytab() {
     w.expect("The plan");
     w.expect(&format!("HTTP/{host}"));
     w.expect("spnkt create");
-    w.expect("--bind-password-env SPNKT_BIND_PASSWORD");
+    w.expect("--bind-kerberos");
     w.answer("Create it now?", "y");
     w.expect("Keytab fingerprint");
     w.expect("Next steps");
@@ -169,6 +179,14 @@ fn wizard_full_run_creates_a_proven_keytab() {
     assert!(
         !transcript.contains(&lab.admin_password),
         "the bind password was echoed:\n{transcript}"
+    );
+    assert!(
+        !transcript.contains("Password for") && !transcript.contains("--bind-password-env"),
+        "a password was asked for or referenced despite the Kerberos ticket:\n{transcript}"
+    );
+    assert!(
+        transcript.contains("--ldap-url ldap://"),
+        "the printed command line lacks the sealed ldap:// URL:\n{transcript}"
     );
 
     let principal = lab.http_principal(&host);
@@ -358,13 +376,73 @@ fn wizard_ctrl_c_at_a_prompt_exits_130_unchanged() {
     ran("wizard_ctrl_c_at_a_prompt_exits_130_unchanged");
 }
 
+#[test]
+fn wizard_shows_an_untrusted_certificate_and_asks_for_its_ca() {
+    let Some(lab) = lab_available("wizard_shows_an_untrusted_certificate_and_asks_for_its_ca")
+    else {
+        return;
+    };
+    let (host, sam) = names("t");
+    let _cleanup = lab.cleanup(&[&sam]);
+    // What OpenSSL says the DC's certificate's SHA-256 fingerprint is.
+    let server_cert = lab.ca_cert.with_file_name("lab-cert.pem");
+    let out = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(&server_cert)
+        .output()
+        .expect("run openssl");
+    let openssl = String::from_utf8_lossy(&out.stdout);
+    let fingerprint = openssl
+        .trim()
+        .split_once('=')
+        .map(|(_, f)| f.to_owned())
+        .expect("openssl prints NAME=FINGERPRINT");
+
+    let keytab = lab.work().join("untrusted.keytab");
+    let mut w = Wizard::start_with(&lab, &no_ccache(&lab), false);
+    w.answer("Domain controller URL", &lab.ldaps_url);
+    w.answer("Bind user", &lab.admin_user);
+    w.answer("Password for", &lab.admin_password);
+    w.expect("not signed by a CA this machine trusts");
+    w.expect("issuer:");
+    w.expect(&format!("SHA-256:  {fingerprint}"));
+    // Not a certificate file: re-asked; then the lab's CA.
+    w.answer(
+        "CA certificate file (PEM)",
+        path_str(&keytab.with_file_name("nothing.pem")),
+    );
+    w.expect("please try again");
+    w.answer("CA certificate file (PEM)", path_str(&lab.ca_cert));
+    w.expect(&format!("connected: realm {}", lab.realm));
+    w.answer("Web site host name", &host);
+    w.answer("Account name", "");
+    w.answer("Container (OU)", "");
+    w.answer("Delegation", "");
+    w.answer("Encryption types", "");
+    w.answer("Account password", "");
+    w.answer("Keytab file", path_str(&keytab));
+    w.expect("spnkt create");
+    w.expect(&format!("--ca-cert {}", path_str(&lab.ca_cert)));
+    w.answer("Create it now?", "n");
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(
+        !transcript.contains("--ca-cert FILE") && !transcript.contains("pass the CA"),
+        "the wizard spoke of command-line flags:\n{transcript}"
+    );
+    ran("wizard_shows_an_untrusted_certificate_and_asks_for_its_ca");
+}
+
 /// `spnkt` alone on a terminal offers the wizard; declined, it prints the help (exit 2).
 /// Needs no lab.
 #[test]
 fn bare_spnkt_on_a_terminal_offers_the_wizard() {
     let start = || {
         let mut c = Command::new(spnkt_bin());
-        c.env("TERM", "xterm").env("NO_COLOR", "1");
+        // No credential cache: the first question is the URL.
+        c.env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("KRB5CCNAME", "FILE:/nonexistent/spnkt-no-ccache");
         spawn_command(c, Some(30_000)).expect("spawn spnkt in a pty")
     };
     let mut s = start();

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ldap3::asn1::{PL, StructureTag, parse_tag};
@@ -27,7 +27,9 @@ use zeroize::Zeroizing;
 
 use super::account::{ACCOUNT_ATTRS, ServiceAccount};
 pub use super::entry::Entry;
-use crate::krb::Password;
+use super::sasl::{self, KerberosBindFailure, TicketSource};
+use super::wire::{self, TlsWire, Wire};
+use crate::krb::{NameType, Password, Principal};
 
 /// Page size of [`Directory::search`] (RFC 2696). AD's default MaxPageSize is 1000.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
@@ -52,6 +54,23 @@ pub struct ConnectOptions {
 pub struct SimpleBind {
     pub user: String,
     pub password: Password,
+}
+
+/// How a connection was bound, kept to bind the global catalog connection the same
+/// way.
+#[derive(Clone, Debug)]
+enum Credentials {
+    Simple(SimpleBind),
+    Kerberos(Arc<dyn TicketSource>),
+}
+
+impl Credentials {
+    fn user(&self) -> String {
+        match self {
+            Credentials::Simple(b) => b.user.clone(),
+            Credentials::Kerberos(k) => k.client(),
+        }
+    }
 }
 
 /// What the rootDSE says about the directory.
@@ -206,6 +225,12 @@ pub enum LdapError {
     Tls { url: String, cause: String },
     #[error("{url}: StartTLS refused by the server: {diagnostic}")]
     StartTls { url: String, diagnostic: String },
+    #[error("Kerberos: {cause}")]
+    KerberosBind {
+        url: String,
+        user: String,
+        cause: KerberosBindFailure,
+    },
     #[error("refusing a bind with an empty password (it would be an anonymous bind)")]
     EmptyPassword,
     #[error("bind as {user:?} failed: {reason} (server: {diagnostic})")]
@@ -286,10 +311,10 @@ impl LdapError {
 
 /// `ldaps://` or `ldap://` and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct LdapUrl {
-    tls: bool,
-    host: String,
-    port: u16,
+pub(crate) struct LdapUrl {
+    pub(crate) tls: bool,
+    pub(crate) host: String,
+    pub(crate) port: u16,
 }
 
 impl LdapUrl {
@@ -512,7 +537,7 @@ fn paged_cookie(ctrls: &[Control]) -> Option<Vec<u8>> {
     }
 }
 
-fn result_name(rc: u32) -> &'static str {
+pub(crate) fn result_name(rc: u32) -> &'static str {
     match rc {
         0 => "success",
         1 => "operationsError",
@@ -642,31 +667,41 @@ fn map_connect_error(url: &LdapUrl, timeout: Duration, e: ldap3::LdapError) -> L
             url: shown,
             reason: format!("not a valid TLS server name: {source}"),
         },
-        ldap3::LdapError::Io { source } => {
-            if let Some(tls) = source
-                .get_ref()
-                .and_then(|e| e.downcast_ref::<rustls::Error>())
-            {
-                return map_tls_error(url, tls);
-            }
-            let cause = match source.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
-                std::io::ErrorKind::TimedOut => "timed out".to_owned(),
-                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset
-                    if url.tls =>
-                {
-                    format!(
-                        "the server closed the connection during the TLS handshake ({source}); is this an LDAPS port?"
-                    )
-                }
-                _ => source.to_string(),
-            };
-            LdapError::Connect { url: shown, cause }
-        }
+        ldap3::LdapError::Io { source } => map_io_connect_error(url, timeout, &source),
         other => LdapError::Connect {
             url: shown,
             cause: other.to_string(),
         },
+    }
+}
+
+/// Map an I/O error while connecting (TCP, or TLS inside it).
+fn map_io_connect_error(url: &LdapUrl, timeout: Duration, source: &std::io::Error) -> LdapError {
+    if let Some(tls) = source
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        return map_tls_error(url, tls);
+    }
+    let cause = match source.kind() {
+        std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
+        std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
+            return LdapError::Timeout {
+                url: url.to_url(),
+                what: "connecting".to_owned(),
+                timeout,
+            };
+        }
+        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset if url.tls => {
+            format!(
+                "the server closed the connection during the TLS handshake ({source}); is this an LDAPS port?"
+            )
+        }
+        _ => source.to_string(),
+    };
+    LdapError::Connect {
+        url: url.to_url(),
+        cause,
     }
 }
 
@@ -718,6 +753,18 @@ fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, LdapError
     Ok(certs)
 }
 
+/// Check that `path` holds PEM certificates usable as trust anchors.
+pub fn check_ca_file(path: &Path) -> Result<(), LdapError> {
+    let mut roots = RootCertStore::empty();
+    for cert in load_pem_certs(path)? {
+        roots.add(cert).map_err(|e| LdapError::CaCert {
+            path: path.to_owned(),
+            reason: format!("unusable as a trust anchor: {e}"),
+        })?;
+    }
+    Ok(())
+}
+
 fn tls_config(options: &ConnectOptions) -> Result<Arc<rustls::ClientConfig>, LdapError> {
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(native_roots().iter().cloned());
@@ -757,6 +804,139 @@ fn open(url: &LdapUrl, options: &ConnectOptions) -> Result<LdapConn, LdapError> 
     }
     LdapConn::with_settings(settings, &url.to_url())
         .map_err(|e| map_connect_error(url, options.timeout, e))
+}
+
+/// The domain controller's TLS certificate, fetched without checking it (nothing
+/// is sent over that connection but StartTLS when the URL asks for it), so that a
+/// person can decide whether to trust its issuer.
+pub fn server_certificate(options: &ConnectOptions) -> Result<wire::CertificateInfo, LdapError> {
+    let url = LdapUrl::parse(&options.url)?;
+    let io_fail = |e: std::io::Error| map_io_connect_error(&url, options.timeout, &e);
+    let tcp = wire::connect_tcp(&url.host, url.port, options.timeout).map_err(io_fail)?;
+    if !url.tls {
+        let plain = Wire::Tcp(Arc::new(tcp.try_clone().map_err(io_fail)?));
+        sasl::start_tls(&plain).map_err(|cause| LdapError::StartTls {
+            url: url.to_url(),
+            diagnostic: cause.to_string(),
+        })?;
+    }
+    let tls = TlsWire::handshake(tcp, wire::unverified_config(), &url.host).map_err(io_fail)?;
+    let _ = tls.tcp().shutdown(std::net::Shutdown::Both);
+    tls.peer_certificates()
+        .first()
+        .and_then(|c| wire::certificate_info(c))
+        .ok_or_else(|| LdapError::Tls {
+            url: url.to_url(),
+            cause: "the server sent no readable certificate".to_owned(),
+        })
+}
+
+/// A Kerberos-bound connection handed to `ldap3`.
+struct KerberosConn {
+    conn: LdapConn,
+    encrypted: bool,
+    failure: Arc<Mutex<Option<String>>>,
+    round_trips: u64,
+}
+
+/// Open `url` with spnkt's own transport, bind with SASL GSSAPI, and hand the
+/// connection to `ldap3` through the relay. `service` is the ldap/ service's host
+/// and realm when already known (the global catalog of a DC whose rootDSE was
+/// read); else the rootDSE is read anonymously first.
+fn open_kerberos(
+    url: &LdapUrl,
+    options: &ConnectOptions,
+    tickets: &dyn TicketSource,
+    service: Option<(&str, &str)>,
+) -> Result<KerberosConn, LdapError> {
+    let shown = url.to_url();
+    let fail = |cause: KerberosBindFailure| LdapError::KerberosBind {
+        url: shown.clone(),
+        user: tickets.client(),
+        cause,
+    };
+    let io_fail = |e: std::io::Error| map_io_connect_error(url, options.timeout, &e);
+    let config = || -> Result<Arc<rustls::ClientConfig>, LdapError> {
+        if options.insecure_skip_verify {
+            Ok(wire::unverified_config())
+        } else {
+            tls_config(options)
+        }
+    };
+    let tcp = wire::connect_tcp(&url.host, url.port, options.timeout).map_err(io_fail)?;
+    let mut id = 1;
+    let mut round_trips = 0;
+    let wire = if url.tls {
+        Wire::Tls(Arc::new(
+            TlsWire::handshake(tcp, config()?, &url.host).map_err(io_fail)?,
+        ))
+    } else if options.starttls {
+        let plain = Wire::Tcp(Arc::new(tcp.try_clone().map_err(io_fail)?));
+        sasl::start_tls(&plain).map_err(|cause| LdapError::StartTls {
+            url: shown.clone(),
+            diagnostic: cause.to_string(),
+        })?;
+        id += 1;
+        round_trips += 1;
+        Wire::Tls(Arc::new(
+            TlsWire::handshake(tcp, config()?, &url.host).map_err(io_fail)?,
+        ))
+    } else {
+        Wire::Tcp(Arc::new(tcp))
+    };
+    let (host, realm) = match service {
+        Some((h, r)) => (h.to_owned(), r.to_owned()),
+        None => {
+            let found = sasl::read_root_dse(&wire, id).map_err(fail)?;
+            id += 1;
+            round_trips += 1;
+            let realm = found
+                .default_naming_context
+                .as_deref()
+                .and_then(super::realm_from_dn)
+                .ok_or_else(|| {
+                    fail(KerberosBindFailure::Protocol(
+                        "the rootDSE names no defaultNamingContext (is this a domain controller?)"
+                            .into(),
+                    ))
+                })?;
+            (
+                found.dns_host_name.unwrap_or_else(|| url.host.clone()),
+                realm,
+            )
+        }
+    };
+    let service = Principal::new(
+        NameType::SRV_INST,
+        vec!["ldap".to_owned(), host.to_ascii_lowercase()],
+        realm,
+    );
+    let grant = tickets
+        .service_ticket(&service, &url.host)
+        .map_err(|cause| {
+            fail(KerberosBindFailure::Ticket {
+                service: service.to_string(),
+                cause,
+            })
+        })?;
+    let layer = sasl::gssapi_bind(&wire, &grant, id).map_err(fail)?;
+    round_trips += 3;
+    let encrypted = wire.is_tls() || layer.as_ref().is_some_and(|l| l.seal);
+    let relay = super::relay::start(wire, layer).map_err(|e| LdapError::Connect {
+        url: shown.clone(),
+        cause: format!("cannot start the local relay for the Kerberos-bound connection: {e}"),
+    })?;
+    let conn = LdapConn::with_settings(
+        LdapConnSettings::new().set_std_stream(relay.stream),
+        &relay.url,
+    )
+    .map_err(|e| map_connect_error(url, options.timeout, e))?;
+    Ok(KerberosConn {
+        conn,
+        encrypted,
+        failure: relay.failure,
+        round_trips,
+    })
 }
 
 /// `unicodePwd` bytes, zeroized on drop. `Hash` so it can sit in ldap3's `HashSet`.
@@ -806,7 +986,11 @@ pub struct Directory {
     conn: LdapConn,
     url: LdapUrl,
     options: ConnectOptions,
-    bind: Option<SimpleBind>,
+    bind: Option<Credentials>,
+    /// Encrypted by TLS, or by a Kerberos bind's sealing.
+    encrypted: bool,
+    /// Why the Kerberos relay stopped, if it did (see [`super::relay`]).
+    relay_failure: Option<Arc<Mutex<Option<String>>>>,
     round_trips: u64,
     root_dse: Option<RootDse>,
     gc: GcState,
@@ -816,7 +1000,7 @@ impl fmt::Debug for Directory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Directory")
             .field("url", &self.url.to_url())
-            .field("bound_as", &self.bind.as_ref().map(|b| b.user.as_str()))
+            .field("bound_as", &self.bind.as_ref().map(Credentials::user))
             .field("round_trips", &self.round_trips)
             .finish_non_exhaustive()
     }
@@ -830,9 +1014,11 @@ impl Directory {
             conn,
             // The StartTLS extended operation is an LDAP operation too.
             round_trips: u64::from(!url.tls),
+            encrypted: url.tls || options.starttls,
             url,
             options: options.clone(),
             bind: None,
+            relay_failure: None,
             root_dse: None,
             gc: GcState::NotTried,
         })
@@ -851,7 +1037,43 @@ impl Directory {
     }
 
     pub fn is_encrypted(&self) -> bool {
-        self.url.tls || self.options.starttls
+        self.encrypted
+    }
+
+    /// Who the connection is bound as (None before a bind).
+    pub fn bound_as(&self) -> Option<String> {
+        self.bind.as_ref().map(Credentials::user)
+    }
+
+    /// Connect and bind with Kerberos (SASL GSSAPI) using `tickets`: over TLS
+    /// (`ldaps://`, or StartTLS) with the `tls-server-end-point` channel binding and
+    /// no SASL security layer, over plain `ldap://` sealed. The service ticket is
+    /// for `ldap/<the rootDSE's dnsHostName>` in the directory's realm, asked of the
+    /// KDC on the same host.
+    pub fn connect_kerberos(
+        options: &ConnectOptions,
+        tickets: Arc<dyn TicketSource>,
+    ) -> Result<Directory, LdapError> {
+        let url = LdapUrl::parse(&options.url)?;
+        let k = open_kerberos(&url, options, tickets.as_ref(), None)?;
+        Ok(Directory {
+            conn: k.conn,
+            url,
+            options: options.clone(),
+            bind: Some(Credentials::Kerberos(tickets)),
+            encrypted: k.encrypted,
+            relay_failure: Some(k.failure),
+            round_trips: k.round_trips,
+            root_dse: None,
+            gc: GcState::NotTried,
+        })
+    }
+
+    /// Why the Kerberos relay stopped, when it did (a broken connection's cause).
+    pub fn relay_failure(&self) -> Option<String> {
+        self.relay_failure
+            .as_ref()
+            .and_then(|f| f.lock().unwrap_or_else(|p| p.into_inner()).clone())
     }
 
     pub fn bind(&mut self, bind: &SimpleBind) -> Result<(), LdapError> {
@@ -863,7 +1085,7 @@ impl Directory {
             self.options.timeout,
             bind,
         )?;
-        self.bind = Some(bind.clone());
+        self.bind = Some(Credentials::Simple(bind.clone()));
         Ok(())
     }
 
@@ -1034,34 +1256,68 @@ impl Directory {
         let gc_url = LdapUrl {
             tls: self.url.tls,
             host: self.url.host.clone(),
-            port: if self.url.tls { 3269 } else { 3268 },
+            port: if self.url.tls || self.options.starttls {
+                if self.url.tls { 3269 } else { 3268 }
+            } else {
+                3268
+            },
         };
         let shown = gc_url.to_url();
-        let mut conn = match open(&gc_url, &self.options) {
-            Ok(c) => c,
-            Err(e) => {
-                return GcState::Unavailable {
-                    reason: e.to_string(),
+        let conn = match bind {
+            Credentials::Simple(simple) => {
+                let mut conn = match open(&gc_url, &self.options) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        return GcState::Unavailable {
+                            reason: e.to_string(),
+                        };
+                    }
                 };
+                if !self.url.tls {
+                    self.round_trips += 1; // StartTLS
+                }
+                if let Err(e) = Self::bind_conn(
+                    &mut conn,
+                    &mut self.round_trips,
+                    &shown,
+                    self.options.timeout,
+                    &simple,
+                ) {
+                    return GcState::Unavailable {
+                        reason: e.to_string(),
+                    };
+                }
+                conn
+            }
+            Credentials::Kerberos(tickets) => {
+                let dse = self.root_dse.clone().unwrap_or_default();
+                let host = dse.dns_host_name.unwrap_or_else(|| self.url.host.clone());
+                let Some(realm) = super::realm_from_dn(&dse.default_naming_context) else {
+                    return GcState::Unavailable {
+                        reason: "the realm is not known yet".to_owned(),
+                    };
+                };
+                match open_kerberos(
+                    &gc_url,
+                    &self.options,
+                    tickets.as_ref(),
+                    Some((&host, &realm)),
+                ) {
+                    Ok(k) => {
+                        self.round_trips += k.round_trips;
+                        k.conn
+                    }
+                    Err(e) => {
+                        return GcState::Unavailable {
+                            reason: e.to_string(),
+                        };
+                    }
+                }
             }
         };
-        if !self.url.tls {
-            self.round_trips += 1; // StartTLS
-        }
-        match Self::bind_conn(
-            &mut conn,
-            &mut self.round_trips,
-            &shown,
-            self.options.timeout,
-            &bind,
-        ) {
-            Ok(()) => GcState::Connected {
-                url: shown,
-                conn: Box::new(conn),
-            },
-            Err(e) => GcState::Unavailable {
-                reason: e.to_string(),
-            },
+        GcState::Connected {
+            url: shown,
+            conn: Box::new(conn),
         }
     }
 

@@ -45,7 +45,10 @@ pub fn create_args(
 /// The equivalent non-interactive command line; secrets only as `--*-env VAR`.
 pub fn command_line(a: &CreateArgs) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut vars = vec![BIND_PASSWORD_ENV];
+    let mut vars = Vec::new();
+    if a.directory.bind.bind_password.bind_password_env.is_some() {
+        vars.push(BIND_PASSWORD_ENV);
+    }
     if a.password.password_env.is_some() {
         vars.push(ACCOUNT_PASSWORD_ENV);
     }
@@ -88,6 +91,9 @@ pub fn command_line(a: &CreateArgs) -> String {
     if let Some(x) = &d.bind.bind_password.bind_password_env {
         opt("--bind-password-env", x);
     }
+    if let Some(x) = &d.kerberos_bind.bind_keytab {
+        opt("--bind-keytab", &x.display().to_string());
+    }
     if let Some(x) = &d.kerberos.realm {
         opt("--realm", x);
     }
@@ -116,13 +122,20 @@ pub fn command_line(a: &CreateArgs) -> String {
     if d.insecure_skip_verify {
         flags.push("--insecure-skip-verify");
     }
+    if d.kerberos_bind.bind_kerberos {
+        flags.push("--bind-kerberos");
+    }
     flags.push("--yes");
     parts.extend(flags.into_iter().map(str::to_owned));
-    let mut out = format!(
-        "# read -rs {} && export {}\nspnkt create",
-        vars.join(" && read -rs "),
-        vars.join(" ")
-    );
+    let mut out = if vars.is_empty() {
+        "spnkt create".to_owned()
+    } else {
+        format!(
+            "# read -rs {} && export {}\nspnkt create",
+            vars.join(" && read -rs "),
+            vars.join(" ")
+        )
+    };
     let mut width = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
     for p in parts {
         if width + 1 + p.len() > 78 {

@@ -715,6 +715,9 @@ pub struct DirectoryArgs {
     pub bind: BindArgs,
 
     #[command(flatten)]
+    pub kerberos_bind: KerberosBindArgs,
+
+    #[command(flatten)]
     pub kerberos: KerberosArgs,
 
     /// Search base [default: the rootDSE's defaultNamingContext]
@@ -757,6 +760,33 @@ pub struct BindArgs {
 
     #[command(flatten)]
     pub bind_password: BindPasswordArgs,
+}
+
+/// A Kerberos bind instead of a password: the admin's ticket, or a deploy
+/// account's keytab. Directory commands only.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KerberosBindArgs {
+    /// Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos
+    #[arg(long, conflicts_with_all = ["bind_password_source", "bind_keytab"])]
+    pub bind_kerberos: bool,
+
+    /// Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account's keytab) into memory: no password anywhere
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "SPNKT_BIND_KEYTAB",
+        hide_env_values = true,
+        requires = "bind_user",
+        conflicts_with = "bind_password_source"
+    )]
+    pub bind_keytab: Option<PathBuf>,
+}
+
+impl KerberosBindArgs {
+    /// Whether the bind is a Kerberos bind.
+    pub fn any(&self) -> bool {
+        self.bind_kerberos || self.bind_keytab.is_some()
+    }
 }
 
 /// Which realm and which KDC. Shared by the directory commands and `verify --live`.
@@ -883,7 +913,7 @@ pub struct CreateArgs {
     pub directory: DirectoryArgs,
 }
 
-const APPLY_LONG_ABOUT: &str = "Bring Active Directory and the keytabs in line with a plan file, idempotently, over one LDAP connection and one KDC: for each [[service]] create what is missing (as `spnkt create`), verify what exists (the SPN on the right account, the delegation bits of userAccountControl, msDS-SupportedEncryptionTypes, msDS-AllowedToDelegateTo, and the keytab: present, at the account's kvno, with the wanted enctypes), repair drift that is safe to repair (attributes and delegation; a missing or stale keytab needs new keys, so the service is rotated, and the report says so), and rotate what is due (rotate_after_days against pwdLastSet) or asked for (--rotate HOST). Every new key is proven with the KDC before it is written. Services sharing a keytab file get one atomic write (mode 0600) with all their entries.\n\nA second run of the same plan changes nothing and says so. A bad entry fails on its own: the others still run, and the exit status is 1 at the end.\n\nThe plan file:\n\n  name = \"web-farm\"                           # optional, default: the file name\n  [directory]\n  ldap_url = \"ldaps://dc1.example.com\"        # or SPNKT_LDAP_URL\n  realm = \"EXAMPLE.COM\"                       # or SPNKT_REALM, krb5.conf\n  kdc = \"dc1.example.com:88\"                  # optional\n  ca_cert = \"ca.pem\"                          # optional\n  bind_user = \"Administrator@EXAMPLE.COM\"\n  bind_password_env = \"SPNKT_BIND_PASSWORD\"   # or bind_password_file\n  [[service]]\n  host = \"app1.example.com\"\n  account = \"svc-http-app1\"                   # optional\n  ou = \"OU=Services,DC=example,DC=com\"        # optional\n  delegation = \"unconstrained\"                # none | unconstrained | constrained\n  delegate_to = [\"HTTP/backend.example.com\"]  # with constrained\n  enctypes = [\"aes256\", \"aes128\"]             # optional\n  keytab = \"keytabs/app1.keytab\"\n  rotate_after_days = 90                      # optional\n  keep_old = 1                                # optional: previous kvnos kept on rotation\n\nRelative paths are relative to the plan file. Secrets only by reference: an inline bind_password is refused, as is any unknown key.\n\n--dry-run prints what would be created, changed, rotated and removed, and exits with status 0 when nothing would change, 10 when something would. --prune also removes accounts this plan created (their description carries [spnkt plan: NAME]) that are no longer listed; it needs --yes.";
+const APPLY_LONG_ABOUT: &str = "Bring Active Directory and the keytabs in line with a plan file, idempotently, over one LDAP connection and one KDC: for each [[service]] create what is missing (as `spnkt create`), verify what exists (the SPN on the right account, the delegation bits of userAccountControl, msDS-SupportedEncryptionTypes, msDS-AllowedToDelegateTo, and the keytab: present, at the account's kvno, with the wanted enctypes), repair drift that is safe to repair (attributes and delegation; a missing or stale keytab needs new keys, so the service is rotated, and the report says so), and rotate what is due (rotate_after_days against pwdLastSet) or asked for (--rotate HOST). Every new key is proven with the KDC before it is written. Services sharing a keytab file get one atomic write (mode 0600) with all their entries.\n\nA second run of the same plan changes nothing and says so. A bad entry fails on its own: the others still run, and the exit status is 1 at the end.\n\nThe plan file:\n\n  name = \"web-farm\"                           # optional, default: the file name\n  [directory]\n  ldap_url = \"ldaps://dc1.example.com\"        # or SPNKT_LDAP_URL\n  realm = \"EXAMPLE.COM\"                       # or SPNKT_REALM, krb5.conf\n  kdc = \"dc1.example.com:88\"                  # optional\n  ca_cert = \"ca.pem\"                          # optional\n  bind_user = \"Administrator@EXAMPLE.COM\"\n  bind_password_env = \"SPNKT_BIND_PASSWORD\"   # or bind_password_file, or Kerberos:\n  # bind_kerberos = true                     # the kinit ticket in KRB5CCNAME, or\n  # bind_keytab = \"deploy.keytab\"            # log in as bind_user from a keytab\n  [[service]]\n  host = \"app1.example.com\"\n  account = \"svc-http-app1\"                   # optional\n  ou = \"OU=Services,DC=example,DC=com\"        # optional\n  delegation = \"unconstrained\"                # none | unconstrained | constrained\n  delegate_to = [\"HTTP/backend.example.com\"]  # with constrained\n  enctypes = [\"aes256\", \"aes128\"]             # optional\n  keytab = \"keytabs/app1.keytab\"\n  rotate_after_days = 90                      # optional\n  keep_old = 1                                # optional: previous kvnos kept on rotation\n\nRelative paths are relative to the plan file. Secrets only by reference: an inline bind_password is refused, as is any unknown key.\n\n--dry-run prints what would be created, changed, rotated and removed, and exits with status 0 when nothing would change, 10 when something would. --prune also removes accounts this plan created (their description carries [spnkt plan: NAME]) that are no longer listed; it needs --yes.";
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 
 use super::directory::{self, engine};
 use super::{Outcome, Reported, Ui};
-use crate::cli::{ApplyArgs, BindArgs, BindPasswordArgs, DirectoryArgs, KerberosArgs};
+use crate::cli::{
+    ApplyArgs, BindArgs, BindPasswordArgs, DirectoryArgs, KerberosArgs, KerberosBindArgs,
+};
 use crate::exit::{CliError, Exit};
 use crate::hostname;
 use crate::plan_file::{self, PlanFile};
@@ -53,6 +55,13 @@ fn directory_args(d: &plan_file::DirectorySettings) -> DirectoryArgs {
                 bind_password_stdin: false,
                 bind_password_env: d.bind_password_env.clone(),
             },
+        },
+        kerberos_bind: KerberosBindArgs {
+            bind_kerberos: d.bind_kerberos,
+            bind_keytab: d
+                .bind_keytab
+                .clone()
+                .or_else(|| env("SPNKT_BIND_KEYTAB").map(PathBuf::from)),
         },
         kerberos: KerberosArgs {
             realm: d.realm.clone().or_else(|| env("SPNKT_REALM")),
@@ -100,13 +109,14 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let dargs = directory_args(&plan.directory);
     if dargs.bind.bind_password.bind_password_env.is_none()
         && dargs.bind.bind_password.bind_password_file.is_none()
+        && !dargs.kerberos_bind.any()
         && !std::io::stdin().is_terminal()
     {
         return Err(CliError::usage(format!(
             "plan {}: no bind password source, and standard input is not a terminal",
             args.plan.display()
         ))
-        .hint("add bind_password_env = \"VAR\" or bind_password_file = \"FILE\" to [directory]")
+        .hint("add bind_password_env = \"VAR\", bind_password_file = \"FILE\", bind_kerberos = true or bind_keytab = \"FILE\" to [directory]")
         .into());
     }
 

@@ -12,6 +12,8 @@ use super::Ui;
 use crate::cli::{BindArgs, BindPasswordArgs, DirectoryArgs, ReplicationArgs};
 use crate::exit::CliError;
 use crate::krb::Password;
+use crate::provision::bind::KerberosLogin;
+use crate::provision::credentials::{self, CcacheSource};
 use crate::provision::{self, Bind, Session, locate};
 use crate::secret_input::strip_one_newline;
 
@@ -36,8 +38,19 @@ pub enum BindSource<'a> {
 #[derive(Debug)]
 pub struct Prepared<'a> {
     pub settings: locate::Settings,
-    pub bind_user: String,
-    pub source: BindSource<'a>,
+    pub bind: PreparedBind<'a>,
+}
+
+/// Who binds, and with what.
+#[derive(Debug)]
+pub enum PreparedBind<'a> {
+    /// A simple bind with a password from `source`.
+    Password {
+        user: String,
+        source: BindSource<'a>,
+    },
+    /// A Kerberos bind.
+    Kerberos(KerberosLogin),
 }
 
 /// The engine's request from the flags.
@@ -52,6 +65,7 @@ pub fn request(args: &DirectoryArgs) -> locate::Request {
         base_dn: args.base_dn.clone(),
         site: args.site.clone(),
         replication: locate::Replication::default(),
+        kerberos_bind: args.kerberos_bind.any(),
     }
 }
 
@@ -83,25 +97,64 @@ pub fn prepare<'a>(
     stdin_taken: Option<&str>,
 ) -> Result<Prepared<'a>, CliError> {
     let settings = locate::resolve(&request(args), ui)?;
-    let Some(bind_user) = bind_user(&args.bind) else {
-        return Err(CliError::usage("no account to bind as").hint(
-            "give --bind-user admin@EXAMPLE.COM (or DOMAIN\\admin, or a DN; or SPNKT_BIND_USER); Kerberos (GSSAPI) bind is not implemented yet",
-        ));
+    let bind = if args.kerberos_bind.bind_kerberos {
+        PreparedBind::Kerberos(KerberosLogin::Ccache(readable_ccache()?))
+    } else if let Some(keytab) = &args.kerberos_bind.bind_keytab {
+        let Some(user) = bind_user(&args.bind) else {
+            return Err(CliError::usage(
+                "--bind-keytab needs --bind-user: the account whose keys the keytab holds",
+            )
+            .hint("e.g. --bind-user deploy@EXAMPLE.COM --bind-keytab deploy.keytab"));
+        };
+        PreparedBind::Kerberos(KerberosLogin::Keytab {
+            user,
+            keytab: keytab.clone(),
+        })
+    } else {
+        let Some(user) = bind_user(&args.bind) else {
+            return Err(CliError::usage("no account to bind as").hint(
+                "give --bind-user admin@EXAMPLE.COM (or DOMAIN\\admin, or a DN; or SPNKT_BIND_USER) with a password, or bind with Kerberos: --bind-kerberos (your kinit ticket) or --bind-keytab FILE",
+            ));
+        };
+        let source = bind_source(&args.bind.bind_password, stdin_taken)?;
+        PreparedBind::Password { user, source }
     };
-    let source = bind_source(&args.bind.bind_password, stdin_taken)?;
-    Ok(Prepared {
-        settings,
-        bind_user,
-        source,
-    })
+    Ok(Prepared { settings, bind })
 }
 
-/// Read the bind password, connect, bind, read the rootDSE.
+/// The credential cache `--bind-kerberos` uses, checked to be readable before
+/// anything is contacted (its TGT is looked for once the realm is known).
+fn readable_ccache() -> Result<CcacheSource, CliError> {
+    const HINT: &str = "run kinit admin@REALM first (KRB5CCNAME names the cache), or bind with --bind-keytab FILE --bind-user USER";
+    let source = CcacheSource::from_env();
+    match &source {
+        CcacheSource::File(path) if credentials::ccache_principal_of(path).is_none() => {
+            Err(CliError::usage(format!(
+                "--bind-kerberos: no readable credential cache at FILE:{}",
+                path.display()
+            ))
+            .hint(HINT))
+        }
+        CcacheSource::File(_) => Ok(source),
+        CcacheSource::Unsupported(name) => Err(CliError::usage(format!(
+            "--bind-kerberos: KRB5CCNAME={name} is a credential cache type spnkt cannot read (only FILE:)"
+        ))
+        .hint("kinit into a file cache: KRB5CCNAME=FILE:/tmp/krb5cc_admin kinit admin@REALM")),
+        CcacheSource::None => Err(CliError::usage(
+            "--bind-kerberos: no credential cache (KRB5CCNAME is not set)",
+        )
+        .hint(HINT)),
+    }
+}
+
+/// Read the bind password (for a simple bind), connect, bind, read the rootDSE.
 pub fn connect(p: Prepared<'_>, ui: &mut Ui) -> anyhow::Result<Session> {
-    let password = read_bind_password(&p.source, &p.bind_user)?;
-    let bind = Bind::Simple {
-        user: p.bind_user,
-        password,
+    let bind = match p.bind {
+        PreparedBind::Password { user, source } => {
+            let password = read_bind_password(&source, &user)?;
+            Bind::Simple { user, password }
+        }
+        PreparedBind::Kerberos(login) => Bind::Kerberos(login),
     };
     Session::open(p.settings, bind, ui).map_err(engine)
 }

@@ -20,6 +20,8 @@ use dialoguer::{Confirm, Input, Password as PasswordPrompt, Select};
 
 use super::directory::{self, engine};
 use super::{Outcome, Ui, render};
+use crate::ad::ldap::LdapError;
+use crate::ad::sasl::KerberosBindFailure;
 use crate::cli::command_line::{
     ACCOUNT_PASSWORD_ENV, BIND_PASSWORD_ENV, command_line, create_args,
 };
@@ -28,7 +30,9 @@ use crate::exit::CliError;
 use crate::hostname::{self, Host};
 use crate::krb::Password;
 use crate::plan::KeytabMode;
-use crate::provision::{Bind, Session, create, locate, lookup};
+use crate::provision::bind::KerberosLogin;
+use crate::provision::credentials::{self, CcacheSource};
+use crate::provision::{self, Bind, Session, create, locate, lookup};
 use crate::validate;
 
 const PROMPTING: u8 = 0;
@@ -53,22 +57,30 @@ pub fn run(args: &WizardArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     wizard(&args.directory, ui)
 }
 
-/// The directory answers: the equivalent command line's flags, and the bind password.
+/// The directory answers: the equivalent command line's flags, and the bind
+/// password (none for a Kerberos login).
 struct Answers {
     dir: DirectoryArgs,
-    bind_password: Password,
+    bind_password: Option<Password>,
 }
 
 impl Answers {
     /// A fresh session with these answers (as `spnkt create` would open it).
-    fn connect(&self, ui: &mut Ui) -> anyhow::Result<Session> {
-        let settings = locate::resolve(&directory::request(&self.dir), ui).map_err(engine)?;
-        let user = self.dir.bind.bind_user.clone().unwrap_or_default();
-        let bind = Bind::Simple {
-            user,
-            password: self.bind_password.clone(),
+    #[allow(clippy::result_large_err)] // built once per attempt, on the way out
+    fn try_connect(&self, ui: &mut Ui) -> Result<Session, provision::Error> {
+        let settings = locate::resolve(&directory::request(&self.dir), ui)?;
+        let bind = match &self.bind_password {
+            Some(password) => Bind::Simple {
+                user: self.dir.bind.bind_user.clone().unwrap_or_default(),
+                password: password.clone(),
+            },
+            None => Bind::Kerberos(KerberosLogin::Ccache(CcacheSource::from_env())),
         };
-        Session::open(settings, bind, ui).map_err(engine)
+        Session::open(settings, bind, ui)
+    }
+
+    fn connect(&self, ui: &mut Ui) -> anyhow::Result<Session> {
+        self.try_connect(ui).map_err(engine)
     }
 
     /// The create request for these answers checked and planned, read-only (what
@@ -82,6 +94,243 @@ impl Answers {
         let prepared = create::prepare(&mut session, request, ui).map_err(engine)?;
         Ok((session, prepared))
     }
+}
+
+/// The directory step's result.
+struct Connected {
+    answers: Answers,
+    base_dn: String,
+    ous: Vec<String>,
+}
+
+/// A valid ticket-granting ticket for `realm` in the credential cache: its client.
+fn ticket_in_ccache(realm: Option<&str>) -> Option<String> {
+    let source = CcacheSource::from_env();
+    let CcacheSource::File(path) = &source else {
+        return None;
+    };
+    let principal = credentials::ccache_principal_of(path)?;
+    let realm = realm
+        .map(str::to_owned)
+        .or_else(|| principal.rsplit_once('@').map(|(_, r)| r.to_owned()))?;
+    let now = crate::timefmt::verify_now().ok()?;
+    credentials::ccache_tgt(&source, &realm, now)
+        .ok()
+        .map(|(tgt, _)| tgt.client.to_string())
+}
+
+/// Ask how to log in and where, until a bind works: a Kerberos ticket from the
+/// credential cache is offered first when there is one; an untrusted certificate is
+/// shown and its CA asked for; a Samba DC that refuses Kerberos inside TLS is
+/// offered ldap:// (sealed by Kerberos) instead.
+fn connect_directory(
+    given: &DirectoryArgs,
+    found: &locate::Discovered,
+    ui: &mut Ui,
+) -> anyhow::Result<Connected> {
+    let mut dir = given.clone();
+    let mut retried = false;
+    let mut ask_again = true;
+    let ticket = ticket_in_ccache(found.realm.as_deref());
+    let mut kerberos = false;
+    let mut bind_password: Option<Password> = None;
+    loop {
+        if ask_again {
+            if let Some(client) = &ticket {
+                explain("How to log in to the directory: your Kerberos ticket needs no password.");
+                let items = [
+                    format!("use your Kerberos ticket ({client})"),
+                    "a password for an account you name".to_owned(),
+                ];
+                kerberos = ask_select("Log in with", &items, 0)? == 0;
+            }
+            explain(if kerberos {
+                "The directory: a domain controller's URL, ldaps:// (TLS), or ldap:// which Kerberos encrypts."
+            } else {
+                "The directory: a domain controller's LDAPS URL (ldap:// only with StartTLS; plain LDAP is refused)."
+            });
+            let default_url = dir
+                .ldap_url
+                .clone()
+                .or_else(|| found.ldap_url.as_ref().map(|(u, _)| u.clone()));
+            let starttls = dir.starttls;
+            let url = ask_text("Domain controller URL", default_url, |s| {
+                validate::check_url(s, starttls, kerberos)
+                    .map(|()| s.to_owned())
+                    .map_err(|e| e.message.clone())
+            })?;
+            dir.ldap_url = Some(url);
+            if kerberos {
+                dir.kerberos_bind.bind_kerberos = true;
+                dir.bind = crate::cli::BindArgs::default();
+                bind_password = None;
+            } else {
+                dir.kerberos_bind.bind_kerberos = false;
+                let (user, password, source) = ask_password_login(given, &dir, found, retried)?;
+                dir.bind.bind_user = Some(user);
+                dir.bind.bind_password = source;
+                bind_password = Some(password);
+            }
+        }
+        let answers = Answers {
+            dir: dir.clone(),
+            bind_password: bind_password.clone(),
+        };
+        say("connecting ...");
+        let error = match answers.try_connect(ui) {
+            Ok(mut session) => {
+                let ous = lookup::containers(&mut session, 40);
+                say(&format!(
+                    "connected: realm {}, base {}, domain controller {} (its KDC proves the keys)",
+                    session.realm, session.base_dn, session.dc
+                ));
+                return Ok(Connected {
+                    base_dn: session.base_dn.clone(),
+                    ous,
+                    answers,
+                });
+            }
+            Err(e) => e,
+        };
+        retried = true;
+        ask_again = true;
+        match &error {
+            provision::Error::Connect {
+                url,
+                cause: LdapError::UnknownCa { .. },
+            } => {
+                if let Some(ca) = ask_for_ca(url, dir.starttls, ui)? {
+                    dir.ca_cert = Some(ca);
+                    ask_again = false;
+                    continue;
+                }
+            }
+            provision::Error::Bind {
+                url,
+                cause:
+                    LdapError::KerberosBind {
+                        cause: KerberosBindFailure::SaslOverTlsRefused { .. },
+                        ..
+                    },
+                ..
+            } => {
+                let host = locate::host_of(url.split_once("://").map_or(url.as_str(), |(_, r)| r));
+                say(&format!(
+                    "this domain controller (Samba) takes Kerberos logins only outside TLS, on ldap://{host}, where Kerberos itself encrypts the connection"
+                ));
+                if ask_confirm(&format!("Connect to ldap://{host} instead?"), true)? {
+                    dir.ldap_url = Some(format!("ldap://{host}"));
+                    dir.starttls = false;
+                    ask_again = false;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        say(&format!("error: {error}"));
+        if let Some(advice) = wizard_advice(&error) {
+            say(&advice);
+        }
+        say("let's try again (your answers are the new defaults)");
+    }
+}
+
+/// The bind user and password questions.
+fn ask_password_login(
+    given: &DirectoryArgs,
+    dir: &DirectoryArgs,
+    found: &locate::Discovered,
+    retried: bool,
+) -> anyhow::Result<(String, Password, crate::cli::BindPasswordArgs)> {
+    explain(
+        "The account to bind as: it must be allowed to create users (user@REALM, DOMAIN\\user or a DN).",
+    );
+    let default_user = dir
+        .bind
+        .bind_user
+        .clone()
+        .or_else(|| found.admin.as_ref().map(|(a, _)| a.clone()));
+    let user = ask_text("Bind user", default_user, |s| {
+        if s.contains(['@', '\\', '=']) {
+            Ok(s.to_owned())
+        } else {
+            Err(format!(
+                "`{s}` does not name a domain: use user@REALM, DOMAIN\\user or a DN"
+            ))
+        }
+    })?;
+    // A password file or variable given on the command line is used once; after
+    // a failed bind, and otherwise, the password is asked for (never echoed).
+    let given_source = given.bind.bind_password.bind_password_file.is_some()
+        || given.bind.bind_password.bind_password_env.is_some();
+    if given_source && !retried {
+        let source = directory::bind_source(&given.bind.bind_password, None)?;
+        let password = directory::read_bind_password(&source, &user)?;
+        return Ok((user, password, given.bind.bind_password.clone()));
+    }
+    let password = ask_secret(&format!("Password for {user} (not shown)"), false)?;
+    // The printed command line reads it from this variable.
+    let source = crate::cli::BindPasswordArgs {
+        bind_password_env: Some(BIND_PASSWORD_ENV.to_owned()),
+        ..Default::default()
+    };
+    Ok((user, Password::new(password.to_string()), source))
+}
+
+/// The certificate nobody trusts yet, shown; the CA file asked for (None: start
+/// the directory questions again).
+fn ask_for_ca(url: &str, starttls: bool, ui: &mut Ui) -> anyhow::Result<Option<PathBuf>> {
+    say("the domain controller's certificate is not signed by a CA this machine trusts:");
+    match provision::server_certificate(url, starttls) {
+        Ok(c) => {
+            say(&format!("  subject:  {}", c.subject));
+            say(&format!("  issuer:   {}", c.issuer));
+            say(&format!(
+                "  valid:    {} to {}",
+                crate::timefmt::format_utc_i64(c.not_before),
+                crate::timefmt::format_utc_i64(c.not_after)
+            ));
+            if !c.names.is_empty() {
+                say(&format!("  names:    {}", c.names.join(", ")));
+            }
+            say(&format!("  SHA-256:  {}", c.sha256));
+        }
+        Err(e) => ui.warn(format!("cannot show the certificate: {e}")),
+    }
+    explain(
+        "Compare the fingerprint with the DC's (certlm.msc on the DC, or your PKI team), then give the file (PEM) of the CA that issued it. An empty answer goes back to the first question.",
+    );
+    let answer = ask_text("CA certificate file (PEM)", Some(String::new()), |s| {
+        if s.is_empty() {
+            return Ok(String::new());
+        }
+        provision::check_ca_file(Path::new(s))
+            .map(|()| s.to_owned())
+            .map_err(|e| e.to_string())
+    })?;
+    Ok((!answer.is_empty()).then(|| PathBuf::from(answer)))
+}
+
+/// What to do after a failed connection, in the words of the wizard's questions.
+fn wizard_advice(e: &provision::Error) -> Option<String> {
+    Some(match e {
+        provision::Error::Connect {
+            cause: LdapError::TlsNameMismatch { .. },
+            ..
+        } => "answer the URL question with a name the DC's certificate holds (usually its DNS host name)".to_owned(),
+        provision::Error::Connect { .. } => {
+            "check the domain controller URL (host and port) in the first question".to_owned()
+        }
+        provision::Error::Bind {
+            cause: LdapError::KerberosBind { .. },
+            ..
+        } => "run kinit again, or choose the password login".to_owned(),
+        provision::Error::Bind { .. } => "check the bind user and its password".to_owned(),
+        provision::Error::RootDse { .. } => {
+            "is the URL a domain controller's? Answer the first question again".to_owned()
+        }
+        _ => return None,
+    })
 }
 
 fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
@@ -104,84 +353,12 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         say(&format!("found: admin {a} ({from})"));
     }
 
-    // The directory: URL, bind user, password; checked by binding right away.
-    let mut dir = given.clone();
-    let mut retried = false;
-    let (answers, base_dn, realm, dc, ous) = loop {
-        explain(
-            "The directory: a domain controller's LDAPS URL (ldap:// only with StartTLS; plain LDAP is refused).",
-        );
-        let default_url = dir
-            .ldap_url
-            .clone()
-            .or_else(|| found.ldap_url.as_ref().map(|(u, _)| u.clone()));
-        let url = ask_text("Domain controller URL", default_url, |s| {
-            validate::check_url(s, dir.starttls)
-                .map(|()| s.to_owned())
-                .map_err(|e| message(&e))
-        })?;
-        explain(
-            "The account to bind as: it must be allowed to create users (user@REALM, DOMAIN\\user or a DN).",
-        );
-        let default_user = dir
-            .bind
-            .bind_user
-            .clone()
-            .or_else(|| found.admin.as_ref().map(|(a, _)| a.clone()));
-        let user = ask_text("Bind user", default_user, |s| {
-            if s.contains(['@', '\\', '=']) {
-                Ok(s.to_owned())
-            } else {
-                Err(format!(
-                    "`{s}` does not name a domain: use user@REALM, DOMAIN\\user or a DN"
-                ))
-            }
-        })?;
-        // A password file or variable given on the command line is used once; after
-        // a failed bind, and otherwise, the password is asked for (never echoed).
-        let given_source = given.bind.bind_password.bind_password_file.is_some()
-            || given.bind.bind_password.bind_password_env.is_some();
-        let bind_password = if given_source && !retried {
-            dir.bind.bind_password = given.bind.bind_password.clone();
-            let source = directory::bind_source(&given.bind.bind_password, None)?;
-            directory::read_bind_password(&source, &user)?
-        } else {
-            let password = ask_secret(&format!("Password for {user} (not shown)"), false)?;
-            dir.bind.bind_password = crate::cli::BindPasswordArgs {
-                bind_password_env: Some(BIND_PASSWORD_ENV.to_owned()),
-                ..Default::default()
-            };
-            Password::new(password.to_string())
-        };
-        dir.ldap_url = Some(url);
-        dir.bind.bind_user = Some(user);
-        let answers = Answers {
-            dir: dir.clone(),
-            bind_password,
-        };
-        say("connecting ...");
-        match answers.connect(ui) {
-            Ok(mut session) => {
-                let ous = lookup::containers(&mut session, 40);
-                break (
-                    answers,
-                    session.base_dn.clone(),
-                    session.realm.clone(),
-                    session.dc.clone(),
-                    ous,
-                );
-            }
-            Err(e) => {
-                say(&format!("error: {}", error_text(&e)));
-                say("let's try again (your answers are the new defaults)");
-                retried = true;
-            }
-        }
-    };
-    let answers = answers;
-    say(&format!(
-        "connected: realm {realm}, base {base_dn}, domain controller {dc} (its KDC proves the keys)"
-    ));
+    // The directory: how to log in, the URL, checked by binding right away.
+    let Connected {
+        answers,
+        base_dn,
+        ous,
+    } = connect_directory(given, &found, ui)?;
 
     // The virtual host, with create's checks and preflight right away.
     let keytab_guess = |label: &str| PathBuf::from(format!("{label}.keytab"));

@@ -11,6 +11,7 @@ pub(crate) mod der;
 pub mod enctype;
 pub mod evidence;
 mod flags;
+pub mod gss;
 pub mod kdc_msg;
 pub mod keytab;
 pub mod krbcred;

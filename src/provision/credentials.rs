@@ -124,6 +124,11 @@ pub fn ccache_principal() -> Option<String> {
     let CcacheSource::File(path) = CcacheSource::from_name(&name) else {
         return None;
     };
+    ccache_principal_of(&path)
+}
+
+/// The default principal of the ccache file at `path`.
+pub fn ccache_principal_of(path: &std::path::Path) -> Option<String> {
     let bytes = std::fs::read(path).ok()?;
     let cc = ccache::parse(&bytes).ok()?;
     Some(cc.default_principal.to_string())

@@ -5,6 +5,7 @@
 //! class ([`Exit`]: usage, failure, not proven) and the hint the command line shows.
 
 use crate::ad::ldap::LdapError;
+use crate::ad::sasl::KerberosBindFailure;
 use crate::exit::{CliError, Exit};
 use crate::kdc::KdcError;
 use crate::keytab_file::KeytabFileError;
@@ -204,6 +205,24 @@ pub enum DeleteRefusal {
     NotCreatedBySpnkt,
 }
 
+/// What to do when a Kerberos bind to `url` failed.
+fn kerberos_bind_hint(url: &str, cause: &KerberosBindFailure) -> String {
+    let authority = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = authority.split('/').next().unwrap_or(authority);
+    let host = super::locate::host_of(authority);
+    match cause {
+        KerberosBindFailure::Ticket { .. } => "run kinit admin@REALM first (--bind-kerberos), or check --bind-user and the keytab (--bind-keytab); the ticket comes from the KDC on the domain controller's host (port 88)".to_owned(),
+        KerberosBindFailure::SaslOverTlsRefused { .. } => format!(
+            "this domain controller (Samba) takes Kerberos binds only outside TLS: use --ldap-url ldap://{host} (Kerberos seals the connection), or allow them in TLS on the DC with `ldap server require strong auth = allow_sasl_over_tls`"
+        ),
+        KerberosBindFailure::Gss(_) => "the domain controller refused the ticket or its answer did not verify: check that the clocks agree (within 5 minutes) and that the DC's account holds the SPN ldap/<its DNS name>".to_owned(),
+        KerberosBindFailure::Refused { .. } => "check that the account may log in (not disabled, locked or expired)".to_owned(),
+        KerberosBindFailure::NoLayer { .. } | KerberosBindFailure::Protocol(_) => format!(
+            "try --ldap-url ldaps://{host} (Kerberos inside TLS needs no SASL security layer)"
+        ),
+    }
+}
+
 impl Error {
     /// The exit class.
     pub fn exit(&self) -> Exit {
@@ -231,6 +250,11 @@ impl Error {
             Error::NoDomainController => "give --ldap-url ldaps://dc1.example.com (or SPNKT_LDAP_URL); without it spnkt asks DNS for SRV _ldap._tcp.dc._msdcs.REALM, then uses the realm's KDC (--kdc, krb5.conf or DNS SRV _kerberos._tcp.REALM)".to_owned(),
             Error::NoKdc { .. } | Error::KdcUnreachable { .. } => KDC_HINT.to_owned(),
             Error::Connect { .. } => "check --ldap-url (host and port) and that the DC's certificate is trusted (--ca-cert PEM)".to_owned(),
+            Error::Bind {
+                url,
+                cause: LdapError::KerberosBind { cause, .. },
+                ..
+            } => kerberos_bind_hint(url, cause),
             Error::Bind { .. } => "check --bind-user (user@REALM, DOMAIN\\user or a DN) and the bind password".to_owned(),
             Error::RootDse { .. } => "is this an Active Directory domain controller?".to_owned(),
             Error::UnknownDc { .. } => "name a domain controller the domain has (its host name), or leave --dc out to wait for all".to_owned(),

@@ -40,6 +40,8 @@ pub struct Request {
     pub site: Option<String>,
     /// How long to wait for replication, and whether to wait for every DC.
     pub replication: Replication,
+    /// The bind is Kerberos: plain `ldap://` is allowed (the bind seals it).
+    pub kerberos_bind: bool,
 }
 
 /// Waiting for replication: when the proof goes to another DC than the one written
@@ -120,7 +122,7 @@ pub fn resolve(request: &Request, progress: &mut dyn Progress) -> Result<Setting
         }
     };
     for url in &candidates {
-        validate::check_url(url, request.starttls)?;
+        validate::check_url(url, request.starttls, request.kerberos_bind)?;
     }
     if request.insecure_skip_verify {
         progress.warn(

@@ -71,6 +71,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod apply;
+pub mod bind;
 pub mod converge;
 pub mod create;
 pub mod credentials;
@@ -92,7 +93,7 @@ pub use error::{
     DeleteRefusal, Error, KDC_HINT, READ_RIGHTS_HINT, StepError, unreachable, write_hint,
 };
 pub use facts::{Facts, uac_text};
-pub use session::{Bind, Session, realm_from_dn};
+pub use session::{Bind, Session, check_ca_file, realm_from_dn, server_certificate};
 
 use crate::plan::Step;
 

@@ -8,8 +8,13 @@
 use std::net::ToSocketAddrs as _;
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use super::bind::{KerberosLogin, Tickets};
 use super::{Error, Progress, locate};
+use crate::ad::CertificateInfo;
 use crate::ad::ldap::{Directory, LdapError, RootDse, Scope, SimpleBind};
+use crate::ad::sasl::TicketSource;
 use crate::kdc::KdcAddress;
 use crate::krb::Password;
 
@@ -23,15 +28,24 @@ pub enum Bind {
         /// Its password (zeroized on drop, redacted in `Debug`).
         password: Password,
     },
+    /// A Kerberos (SASL GSSAPI) bind with spnkt's own Kerberos client.
+    Kerberos(KerberosLogin),
 }
 
 impl Bind {
     /// The account bound as, as the admin named it.
-    pub fn user(&self) -> &str {
+    pub fn user(&self) -> String {
         match self {
-            Bind::Simple { user, .. } => user,
+            Bind::Simple { user, .. } => user.clone(),
+            Bind::Kerberos(login) => login.user(),
         }
     }
+}
+
+/// The bind made on every candidate domain controller.
+enum Credentials {
+    Simple(SimpleBind),
+    Kerberos(Arc<dyn TicketSource>),
 }
 
 /// A bound connection and what it told us.
@@ -88,9 +102,10 @@ impl Session {
         bind: Bind,
         progress: &mut dyn Progress,
     ) -> Result<Session, Error> {
-        let bind_user = bind.user().to_owned();
-        let simple = match bind {
-            Bind::Simple { user, password } => SimpleBind { user, password },
+        let bind_user = bind.user();
+        let credentials = match bind {
+            Bind::Simple { user, password } => Credentials::Simple(SimpleBind { user, password }),
+            Bind::Kerberos(login) => Credentials::Kerberos(Arc::new(Tickets::new(login))),
         };
         let several = settings.candidates.len() > 1;
         let mut first_failure: Option<Error> = None;
@@ -101,7 +116,13 @@ impl Session {
             if several {
                 options.timeout = CANDIDATE_TIMEOUT.min(options.timeout);
             }
-            let mut dir = match Directory::connect(&options) {
+            let opened = match &credentials {
+                Credentials::Simple(_) => Directory::connect(&options),
+                Credentials::Kerberos(tickets) => {
+                    Directory::connect_kerberos(&options, tickets.clone())
+                }
+            };
+            let mut dir = match opened {
                 Ok(d) => d,
                 Err(cause) if several && reachability(&cause) => {
                     progress.note(format!("skipped domain controller {url}: {cause}"));
@@ -110,6 +131,13 @@ impl Session {
                         cause,
                     });
                     continue;
+                }
+                Err(cause @ LdapError::KerberosBind { .. }) => {
+                    return Err(Error::Bind {
+                        url: url.clone(),
+                        user: bind_user.clone(),
+                        cause,
+                    });
                 }
                 Err(cause) => {
                     return Err(Error::Connect {
@@ -120,11 +148,13 @@ impl Session {
             };
             // A wrong password is wrong on every DC: trying the next would only count
             // towards the account's lockout.
-            dir.bind(&simple).map_err(|cause| Error::Bind {
-                url: url.clone(),
-                user: bind_user.clone(),
-                cause,
-            })?;
+            if let Credentials::Simple(simple) = &credentials {
+                dir.bind(simple).map_err(|cause| Error::Bind {
+                    url: url.clone(),
+                    user: bind_user.clone(),
+                    cause,
+                })?;
+            }
             let read_only = is_read_only(&mut dir);
             if read_only && i + 1 < settings.candidates.len() {
                 progress.note(format!(
@@ -234,6 +264,27 @@ impl Session {
     }
 }
 
+/// The TLS certificate of the domain controller at `url`, unchecked, for a person
+/// to look at before trusting its issuer (the wizard shows it).
+pub fn server_certificate(url: &str, starttls: bool) -> Result<CertificateInfo, Error> {
+    let options = crate::ad::ldap::ConnectOptions {
+        url: url.to_owned(),
+        starttls,
+        ca_cert: None,
+        insecure_skip_verify: true,
+        timeout: CANDIDATE_TIMEOUT,
+    };
+    crate::ad::ldap::server_certificate(&options).map_err(|cause| Error::Connect {
+        url: url.to_owned(),
+        cause,
+    })
+}
+
+/// Check that `path` is a PEM file of CA certificates.
+pub fn check_ca_file(path: &std::path::Path) -> Result<(), LdapError> {
+    crate::ad::ldap::check_ca_file(path)
+}
+
 /// Whether a connection failure means "this DC is not there" (try the next one)
 /// rather than a problem every DC would have.
 fn reachability(e: &LdapError) -> bool {
@@ -280,34 +331,4 @@ fn same_machine(a: &str, b: &str) -> bool {
     ips(hb).iter().any(|ip| ia.contains(ip))
 }
 
-/// `DC=example,DC=com` → `EXAMPLE.COM`.
-pub fn realm_from_dn(dn: &str) -> Option<String> {
-    let parts: Vec<String> = dn
-        .split(',')
-        .filter_map(|rdn| {
-            let (k, v) = rdn.trim().split_once('=')?;
-            k.trim()
-                .eq_ignore_ascii_case("dc")
-                .then(|| v.trim().to_uppercase())
-        })
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("."))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn realms_of_dns() {
-        assert_eq!(
-            realm_from_dn("DC=example,DC=test").as_deref(),
-            Some("EXAMPLE.TEST")
-        );
-        assert_eq!(
-            realm_from_dn("OU=x, dc=Corp ,dc=example,DC=com").as_deref(),
-            Some("CORP.EXAMPLE.COM")
-        );
-        assert_eq!(realm_from_dn("CN=x"), None);
-    }
-}
+pub use crate::ad::realm_from_dn;

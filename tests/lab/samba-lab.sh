@@ -21,7 +21,10 @@
 # - Samba's own TLS certificate has no subjectAltName, which rustls rejects: make a
 #   CA and a server certificate with SANs for dc1.example.test, localhost, 127.0.0.1;
 # - password ages 0, else a second password set on one day is refused;
-# - plain LDAP simple binds are refused ("Transport encryption required").
+# - plain LDAP simple binds are refused ("Transport encryption required");
+# - the DC's own SPNs (ldap/dc1.example.test, which Kerberos LDAP binds ask a ticket
+#   for) come from samba_spnupdate, normally run by the disabled "dnsupdate"
+#   service: the lab runs it once against the stopped DC's database.
 set -Eeuo pipefail
 
 REALM=EXAMPLE.TEST
@@ -148,6 +151,13 @@ provision() {
   touch "$D/.spnkt-lab"
 }
 
+spn_update() { # the DC account's SPNs (ldap/..., GC/..., ...), once, while samba is stopped
+  [[ -f $D/.spns ]] && return 0
+  KRB5_CONFIG=$KCONF samba_spnupdate -s "$CONF" --verbose >"$D/log/spnupdate.log" 2>&1 ||
+    { tail -20 "$D/log/spnupdate.log" >&2; die "samba_spnupdate failed"; }
+  touch "$D/.spns"
+}
+
 print_env() {
   cat <<EOF
 export SPNKT_LAB_DIR='$D'
@@ -174,6 +184,7 @@ cmd_start() {
   for p in 88 389 636 464 3268; do port_open $p && die "port $IP:$p is in use (another DC running?)"; done
   [[ -f $CONF && -f $D/.spnkt-lab ]] || provision
   write_krb5_conf
+  spn_update
   rm -f "$PIDF"
   samba -D -d 1 -s "$CONF" >"$D/log/samba.out" 2>&1 </dev/null \
     || { tail -30 "$D/log/samba.out" "$D/log/samba.log" >&2 2>/dev/null; die "samba -D failed"; }
