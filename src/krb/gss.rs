@@ -741,6 +741,21 @@ mod tests {
         assert_eq!(u.data, b"rotated payload");
     }
 
+    proptest::proptest! {
+        /// Whatever a server sends back, parsing it never panics.
+        #[test]
+        fn server_tokens_never_panic(data in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            let k = key(9);
+            let _ = parse_ap_rep(&data, &k);
+            let _ = peek_error(&data);
+            let _ = unwrap_token(&k, true, true, &data);
+            let mut wrap = vec![0x05, 0x04, 0x03, 0xff];
+            wrap.extend_from_slice(&data);
+            let _ = unwrap_token(&k, true, true, &wrap);
+            let _ = unwrap_token(&k, false, true, &wrap);
+        }
+    }
+
     #[test]
     fn rc4_contexts_are_refused() {
         let rc4 = Key::new(Enctype::RC4_HMAC, vec![0; 16]);
