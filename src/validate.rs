@@ -314,7 +314,9 @@ mod tests {
         assert!(e.message.starts_with("refusing plain LDAP"));
         assert_eq!(
             e.hint.as_deref(),
-            Some("use --ldap-url ldaps://dc1 (port 636), or add --starttls")
+            Some(
+                "use --ldap-url ldaps://dc1 (port 636), add --starttls, or bind with Kerberos (--bind-kerberos or --bind-keytab), which seals ldap://"
+            )
         );
         assert!(check_url("ldaps://dc1", true, false).is_err());
         assert!(check_url("http://dc1", false, false).is_err());

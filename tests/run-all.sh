@@ -3,11 +3,13 @@
 #
 # On a fresh Debian machine as root it installs the real peers the tests are judged
 # by (MIT krb5 tools, an MIT KDC, curl, a Samba AD DC, OpenLDAP's ldap-utils, Apache +
-# mod_auth_gssapi), starts the Samba AD lab (tests/lab/samba-lab.sh), then runs
-# formatting, lint and every test with those peers REQUIRED (SPNKT_REQUIRE_PEERS=1: a
-# missing peer fails instead of skipping), and stops the lab again, also on failure.
-# Without root it runs the same, provided the peers are installed and the lab is
-# already running (its settings are read from $SPNKT_LAB_DIR/env.sh).
+# mod_auth_gssapi), starts the Samba AD lab (tests/lab/samba-lab.sh) and the two-DC
+# lab (tests/lab/samba-lab2.sh: CORP.TEST, DCs on 127.0.0.11 and 127.0.0.12, for
+# tests/multidc_samba.rs), then runs formatting, lint and every test with those peers
+# REQUIRED (SPNKT_REQUIRE_PEERS=1: a missing peer fails instead of skipping), and
+# stops the labs it started again, also on failure. Without root it runs the same,
+# provided the peers are installed and the labs are already running (their settings
+# are read from $SPNKT_LAB_DIR/env.sh and $SPNKT_LAB2_DIR/env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,10 +18,13 @@ cd "$(dirname "$0")/.."
 # user's PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
 lab=tests/lab/samba-lab.sh
+lab2=tests/lab/samba-lab2.sh
 if [ "$(id -u)" = 0 ]; then
   # The Samba AD DC, ldap-utils, Apache + mod_auth_gssapi: installed with their
   # services kept from starting (the lab runs its own samba, the tests their own apache).
   "$lab" install
+  # What the two-DC lab needs beyond that (idempotent: only missing packages).
+  "$lab2" install
 fi
 packages=()
 need() { # need COMMAND PACKAGE: queue PACKAGE unless COMMAND exists (each package once)
@@ -37,7 +42,12 @@ need curl curl          # a real SPNEGO client (curl --negotiate)
 need python3 python3
 need samba samba        # the Samba AD DC: tests/e2e_samba.rs (installed by samba-lab.sh as root)
 need ldapsearch ldap-utils
+need samba-tool samba-common-bin  # the two-DC lab: replication on demand, held back
+need flock util-linux   # tests/multidc_samba.rs: one test run at a time per lab
 need apache2 apache2
+# MIT's own GSS-API acceptor, from Python (Debian's python3), judges spnkt's
+# GSS-API initiator (tests/gss_mit.rs).
+/usr/bin/python3 -c 'import gssapi' >/dev/null 2>&1 || packages+=(python3-gssapi)
 if ((${#packages[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "run-all: installing ${packages[*]}"
@@ -57,11 +67,13 @@ cargo clippy --locked --all-targets -- -D warnings
 
 log=$(mktemp)
 lab_started=0
+lab2_started=0
 cleanup() {
   rm -f "$log"
-  # Stop the lab this run started (also after a failure); one that was already
+  # Stop the labs this run started (also after a failure); one that was already
   # running when the run began belongs to someone else and is left alone.
   if [ "$lab_started" = 1 ]; then "$lab" stop || true; fi
+  if [ "$lab2_started" = 1 ]; then "$lab2" stop || true; fi
 }
 trap cleanup EXIT
 
@@ -80,16 +92,34 @@ elif [ -r "${SPNKT_LAB_DIR:-/tmp/spnkt-lab}/env.sh" ]; then
   . "${SPNKT_LAB_DIR:-/tmp/spnkt-lab}/env.sh"
 fi
 
+# --- the two-DC Samba AD lab for the multi-DC tests --------------------------------
+if [ "$(id -u)" = 0 ]; then
+  if "$lab2" status >/dev/null; then
+    echo "run-all: the two-DC Samba AD lab is already running: using it, leaving it running"
+  else
+    lab2_started=1
+  fi
+  # ~20 s from bare (provision A, join B); idempotent when running (it then only
+  # checks both DCs and releases replication a killed test held back). Prints the
+  # SPNKT_LAB2_* exports the tests read.
+  lab2_env=$("$lab2" start)
+  eval "$lab2_env"
+elif [ -r "${SPNKT_LAB2_DIR:-/tmp/spnkt-lab2}/env.sh" ]; then
+  # shellcheck disable=SC1090,SC1091
+  . "${SPNKT_LAB2_DIR:-/tmp/spnkt-lab2}/env.sh"
+fi
+
 cargo test --locked --doc 2>&1 | tee "$log"
 # --all-targets also runs each criterion benchmark once, so benches cannot rot.
 cargo test --locked --all-targets 2>&1 | tee -a "$log"
 
-# The verify tests against a real MIT KDC each print one "*** real MIT KDC test" line:
-# they must all have run, never been skipped.
+# The tests against a real MIT KDC (verify, the KDC client, verify --live, the GSS-API
+# initiator against MIT's acceptor) each print one "*** real MIT KDC test" line: they
+# must all have run, never been skipped.
 kdc_tests=$(grep -c '^\*\*\* real MIT KDC test .* ran' "$log" || true)
 echo "real MIT KDC tests run: $kdc_tests"
-if [ "$kdc_tests" -lt 9 ]; then
-  echo "run-all: expected 9 real MIT KDC tests, $kdc_tests ran" >&2
+if [ "$kdc_tests" -lt 15 ]; then
+  echo "run-all: expected 15 real MIT KDC tests, $kdc_tests ran" >&2
   exit 1
 fi
 # The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
@@ -106,6 +136,16 @@ e2e_tests=$(grep -c '^\*\*\* samba e2e test .* ran' "$log" || true)
 echo "samba e2e tests run: $e2e_tests of $e2e_expected"
 if [ "$e2e_tests" -lt "$e2e_expected" ]; then
   echo "run-all: expected $e2e_expected Samba e2e tests, $e2e_tests ran" >&2
+  exit 1
+fi
+# The multi-DC tests against the two-DC lab (tests/multidc_samba.rs: replication
+# waits, --wait-replication, DC failover) each print one "*** samba multi-DC test"
+# line once they passed: every #[test] there must have.
+multidc_expected=$(grep -c '^#\[test\]' tests/multidc_samba.rs)
+multidc_tests=$(grep -c '^\*\*\* samba multi-DC test .* ran' "$log" || true)
+echo "samba multi-DC tests run: $multidc_tests of $multidc_expected"
+if [ "$multidc_tests" -lt "$multidc_expected" ]; then
+  echo "run-all: expected $multidc_expected samba multi-DC tests, $multidc_tests ran" >&2
   exit 1
 fi
 # One closing line with the totals over every test binary.

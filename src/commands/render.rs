@@ -77,7 +77,13 @@ pub fn facts_human(f: &Facts, headline: &str) -> String {
 
 /// A run whose keys are proven on the DC written to but not (yet) on every DC:
 /// the report stands, the exit status is 5.
-pub fn not_replicated(outcome: Outcome, e: &crate::provision::Error) -> anyhow::Error {
+pub fn not_replicated(mut outcome: Outcome, e: &crate::provision::Error) -> anyhow::Error {
+    // The keytab is written and proven on the DC written to, but the run did not
+    // do what was asked (every DC accepting the keys): not `ok`, exit status 5.
+    if let Some(v) = outcome.json.as_mut() {
+        v["ok"] = serde_json::Value::Bool(false);
+        v["replicated"] = serde_json::Value::Bool(false);
+    }
     Reported {
         outcome,
         error: CliError {

@@ -35,14 +35,22 @@ const UF_PARTIAL_SECRETS_ACCOUNT: u32 = 0x0400_0000;
 
 /// Whether a KDC's refusal is what a DC that has not replicated the change yet
 /// answers: it does not know the account (or its SPN), or it still has the old keys.
+///
+/// A DC may also hold an older copy of the account without keys (pulled between
+/// the add and the password set, or left by an interrupted create): it then
+/// offers no salt, or no enctype the keys have.
 pub fn not_replicated_yet(cause: &KdcError) -> bool {
     match cause {
-        KdcError::PreauthFailed { .. } | KdcError::ReplyKeyMismatch { .. } => true,
+        KdcError::PreauthFailed { .. }
+        | KdcError::ReplyKeyMismatch { .. }
+        | KdcError::NoSaltInfo { .. } => true,
+        KdcError::NoCommonEnctype { offered, .. } => offered.is_empty(),
         KdcError::Kdc(r) => matches!(
             r.code,
             error_code::KDC_ERR_C_PRINCIPAL_UNKNOWN
                 | error_code::KDC_ERR_S_PRINCIPAL_UNKNOWN
                 | error_code::KDC_ERR_PREAUTH_FAILED
+                | error_code::KDC_ERR_ETYPE_NOSUPP
         ),
         _ => false,
     }
@@ -82,7 +90,7 @@ pub fn retry<T>(
                 }
                 return Ok(v);
             }
-            Err(e) if step_not_replicated_yet(&e) && start.elapsed() + pause <= timeout => {
+            Err(e) if step_not_replicated_yet(&e) && start.elapsed() < timeout => {
                 if !said {
                     progress.note(format!(
                         "waiting for replication: the KDC {kdc} does not have the change yet ({}); asking again for up to {} s",
@@ -91,7 +99,8 @@ pub fn retry<T>(
                     ));
                     said = true;
                 }
-                std::thread::sleep(pause);
+                // The last attempt is made at the deadline itself.
+                std::thread::sleep(pause.min(timeout.saturating_sub(start.elapsed())));
                 pause = (pause * 2).min(MAX_PAUSE);
             }
             Err(e) => return Err(e),
@@ -270,7 +279,7 @@ pub fn wait_every_dc(
         if table.iter().all(DcCheck::settled) {
             return Ok(table);
         }
-        if start.elapsed() + pause > timeout {
+        if start.elapsed() >= timeout {
             let pending: Vec<String> = table
                 .iter()
                 .filter(|c| !c.settled())
@@ -284,7 +293,8 @@ pub fn wait_every_dc(
                 },
             )));
         }
-        std::thread::sleep(pause);
+        // The last round is made at the deadline itself.
+        std::thread::sleep(pause.min(timeout.saturating_sub(start.elapsed())));
         pause = (pause * 2).min(MAX_PAUSE);
     }
 }
@@ -398,7 +408,10 @@ mod tests {
             },
         );
         assert!(r.is_err());
-        assert_eq!(calls, 2, "one retry fits in 600 ms with a 500 ms pause");
+        assert_eq!(
+            calls, 3,
+            "asked at 0 s, after the 500 ms pause, and once more at the 600 ms deadline"
+        );
         let mut calls = 0;
         let r: Result<(), StepError> = retry(
             "dcb:88",

@@ -2,8 +2,10 @@
 //! later the Samba AD DC). Included with `mod support;` from each such test file.
 #![allow(dead_code)]
 
+pub mod dns_server;
 pub mod mit_kdc;
 pub mod samba_lab;
+pub mod samba_lab2;
 
 use std::io::Write;
 use std::path::Path;
@@ -106,4 +108,35 @@ pub fn process_tag() -> &'static str {
         }
         t
     })
+}
+
+/// MIT `klist -k -e KEYTAB` as (kvno, principal, enctype name) entries.
+pub fn klist_k(keytab: &Path) -> Vec<(u32, String, String)> {
+    let out = Command::new("klist")
+        .env_remove("KRB5_KTNAME")
+        .arg("-k")
+        .arg("-e")
+        .arg(keytab)
+        .output()
+        .expect("run klist");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "klist -k -e {} failed: {text}{}",
+        keytab.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            let kvno = it.next()?.parse().ok()?;
+            let principal = it.next()?.to_owned();
+            let enctype = it
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c| c == '(' || c == ')')
+                .to_owned();
+            Some((kvno, principal, enctype))
+        })
+        .collect()
 }

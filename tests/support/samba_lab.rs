@@ -456,33 +456,7 @@ impl Lab {
 
     /// `klist -k -e KEYTAB` as (kvno, principal, enctype name) entries.
     pub fn klist_k(&self, keytab: &Path) -> Vec<(u32, String, String)> {
-        let out = self
-            .krb_command("klist", &self.work().join("unused.ccache"))
-            .arg("-k")
-            .arg("-e")
-            .arg(keytab)
-            .output()
-            .expect("run klist");
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "klist -k -e {} failed: {text}{}",
-            keytab.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        text.lines()
-            .filter_map(|l| {
-                let mut it = l.split_whitespace();
-                let kvno = it.next()?.parse().ok()?;
-                let principal = it.next()?.to_owned();
-                let enctype = it
-                    .next()
-                    .unwrap_or("")
-                    .trim_matches(|c| c == '(' || c == ')')
-                    .to_owned();
-                Some((kvno, principal, enctype))
-            })
-            .collect()
+        super::klist_k(keytab)
     }
 
     // --- LDAP, the independent view of the directory -------------------------------
