@@ -56,11 +56,13 @@ pub struct SimpleBind {
     pub password: Password,
 }
 
-/// How a connection was bound, kept to bind the global catalog connection the same
-/// way.
+/// How to bind: with a password, or with Kerberos tickets. A connection keeps them
+/// to bind its global catalog connection the same way.
 #[derive(Clone, Debug)]
-enum Credentials {
+pub enum Credentials {
+    /// A simple bind (over TLS only).
     Simple(SimpleBind),
+    /// A SASL GSSAPI bind with tickets from the source.
     Kerberos(Arc<dyn TicketSource>),
 }
 
@@ -290,6 +292,19 @@ pub enum LdapError {
 }
 
 impl LdapError {
+    /// Whether the bind itself was refused (wrong credentials, Kerberos trouble):
+    /// the same on every domain controller, so no reason to try another.
+    pub fn is_bind_failure(&self) -> bool {
+        matches!(
+            self,
+            LdapError::InvalidCredentials { .. }
+                | LdapError::KerberosBind { .. }
+                | LdapError::EmptyPassword
+                | LdapError::StrongAuthRequired { .. }
+                | LdapError::Server { op: "bind", .. }
+        )
+    }
+
     /// The LDAP result code behind this error, if the server sent one.
     pub fn result_code(&self) -> Option<u32> {
         Some(match self {
@@ -1051,6 +1066,21 @@ impl Directory {
         self.bind.as_ref().map(Credentials::user)
     }
 
+    /// Connect and bind with `credentials`.
+    pub fn open(
+        options: &ConnectOptions,
+        credentials: &Credentials,
+    ) -> Result<Directory, LdapError> {
+        match credentials {
+            Credentials::Simple(b) => {
+                let mut dir = Directory::connect(options)?;
+                dir.bind(b)?;
+                Ok(dir)
+            }
+            Credentials::Kerberos(t) => Directory::connect_kerberos(options, t.clone()),
+        }
+    }
+
     /// Connect and bind with Kerberos (SASL GSSAPI) using `tickets`: over TLS
     /// (`ldaps://`, or StartTLS) with the `tls-server-end-point` channel binding and
     /// no SASL security layer, over plain `ldap://` sealed. The service ticket is
@@ -1075,11 +1105,21 @@ impl Directory {
         })
     }
 
-    /// Why the Kerberos relay stopped, when it did (a broken connection's cause).
-    pub fn relay_failure(&self) -> Option<String> {
-        self.relay_failure
+    /// A broken Kerberos-bound connection's error, with why the relay stopped
+    /// (a wrap token that did not verify, the DC closing the connection).
+    fn with_relay_cause(&self, e: LdapError) -> LdapError {
+        let why = self
+            .relay_failure
             .as_ref()
-            .and_then(|f| f.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .and_then(|f| f.lock().unwrap_or_else(|p| p.into_inner()).clone());
+        match (e, why) {
+            (LdapError::Protocol { op, dn, cause }, Some(why)) => LdapError::Protocol {
+                op,
+                dn,
+                cause: format!("{cause} (the Kerberos-protected connection ended: {why})"),
+            },
+            (e, _) => e,
+        }
     }
 
     pub fn bind(&mut self, bind: &SimpleBind) -> Result<(), LdapError> {
@@ -1186,6 +1226,7 @@ impl Directory {
                 page_size,
             },
         )
+        .map_err(|e| self.with_relay_cause(e))
     }
 
     /// Every object holding `spn` (case-insensitive), searched in the global catalog when
@@ -1424,7 +1465,9 @@ impl Directory {
         r: ldap3::result::Result<LdapResult>,
     ) -> Result<(), LdapError> {
         let url = self.url.to_url();
-        let r = r.map_err(|e| map_op_error(op, dn, &url, self.options.timeout, e))?;
+        let r = r.map_err(|e| {
+            self.with_relay_cause(map_op_error(op, dn, &url, self.options.timeout, e))
+        })?;
         if r.rc == 0 {
             Ok(())
         } else {

@@ -94,9 +94,21 @@ impl TlsWire {
         let writer;
         {
             let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-            conn.writer().write_all(data)?;
-            while conn.wants_write() {
-                conn.write_tls(&mut records)?;
+            // rustls takes at most its buffer limit at a time: encrypt what it
+            // took, then hand it the rest.
+            let mut rest = data;
+            while !rest.is_empty() {
+                let n = conn.writer().write(rest)?;
+                while conn.wants_write() {
+                    conn.write_tls(&mut records)?;
+                }
+                if n == 0 && !conn.wants_write() {
+                    return Err(io::Error::new(
+                        io::ErrorKind::WriteZero,
+                        "the TLS connection takes no more data",
+                    ));
+                }
+                rest = &rest[n..];
             }
             // Taken before the TLS state is released, so records leave in order.
             writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());

@@ -13,8 +13,7 @@ use std::sync::Arc;
 use super::bind::{KerberosLogin, Tickets};
 use super::{Error, Progress, locate};
 use crate::ad::CertificateInfo;
-use crate::ad::ldap::{Directory, LdapError, RootDse, Scope, SimpleBind};
-use crate::ad::sasl::TicketSource;
+use crate::ad::ldap::{Credentials, Directory, LdapError, RootDse, Scope, SimpleBind};
 use crate::kdc::KdcAddress;
 use crate::krb::Password;
 
@@ -40,12 +39,6 @@ impl Bind {
             Bind::Kerberos(login) => login.user(),
         }
     }
-}
-
-/// The bind made on every candidate domain controller.
-enum Credentials {
-    Simple(SimpleBind),
-    Kerberos(Arc<dyn TicketSource>),
 }
 
 /// A bound connection and what it told us.
@@ -116,14 +109,17 @@ impl Session {
             if several {
                 options.timeout = CANDIDATE_TIMEOUT.min(options.timeout);
             }
-            let opened = match &credentials {
-                Credentials::Simple(_) => Directory::connect(&options),
-                Credentials::Kerberos(tickets) => {
-                    Directory::connect_kerberos(&options, tickets.clone())
-                }
-            };
-            let mut dir = match opened {
+            let mut dir = match Directory::open(&options, &credentials) {
                 Ok(d) => d,
+                // A wrong password is wrong on every DC: trying the next would only
+                // count towards the account's lockout.
+                Err(cause) if cause.is_bind_failure() => {
+                    return Err(Error::Bind {
+                        url: url.clone(),
+                        user: bind_user.clone(),
+                        cause,
+                    });
+                }
                 Err(cause) if several && reachability(&cause) => {
                     progress.note(format!("skipped domain controller {url}: {cause}"));
                     first_failure.get_or_insert(Error::Connect {
@@ -132,13 +128,6 @@ impl Session {
                     });
                     continue;
                 }
-                Err(cause @ LdapError::KerberosBind { .. }) => {
-                    return Err(Error::Bind {
-                        url: url.clone(),
-                        user: bind_user.clone(),
-                        cause,
-                    });
-                }
                 Err(cause) => {
                     return Err(Error::Connect {
                         url: url.clone(),
@@ -146,15 +135,6 @@ impl Session {
                     });
                 }
             };
-            // A wrong password is wrong on every DC: trying the next would only count
-            // towards the account's lockout.
-            if let Credentials::Simple(simple) = &credentials {
-                dir.bind(simple).map_err(|cause| Error::Bind {
-                    url: url.clone(),
-                    user: bind_user.clone(),
-                    cause,
-                })?;
-            }
             let read_only = is_read_only(&mut dir);
             if read_only && i + 1 < settings.candidates.len() {
                 progress.note(format!(
