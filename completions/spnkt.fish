@@ -35,16 +35,19 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "rotate" -d 'Set a new r
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "delete" -d 'Delete the account holding HTTP/host (only one spnkt created, unless --force)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "apply" -d 'Converge the services of a plan file (TOML): create, repair, rotate, prune'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "spn" -d 'List, add, remove and check service principal names (setspn)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "ktpass" -d 'Carry out a ktpass command line from a runbook, the spnkt way (explained, keys proven)'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "setspn" -d 'Carry out a setspn command line (-S, -A, -D, -Q, -X, -L) with setspn\'s exit codes'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "account" -d 'Show a service account as AD sees it'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "wizard" -d 'Guided setup: asks for the web site, account, delegation and keytab, then runs create'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "generate" -d 'Generate man pages or shell completions'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -f -a "create" -d 'Derive keys from a password and write them to a keytab (ktpass without -mapuser)'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -f -a "list" -d 'List a keytab\'s entries (like `klist -kte`)'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -f -a "merge" -d 'Merge keytabs into one (like ktutil rkt/wkt)'
-complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create list merge remove" -f -a "remove" -d 'Remove entries from a keytab'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -f -a "create" -d 'Derive keys from a password and write them to a keytab (ktpass without -mapuser)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -f -a "derive" -d 'Derive an existing account\'s keytab from its current password (AD unchanged, keys proven)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -f -a "list" -d 'List a keytab\'s entries (like `klist -kte`)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -f -a "merge" -d 'Merge keytabs into one (like ktutil rkt/wkt)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -f -a "remove" -d 'Remove entries from a keytab'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -s p -l principal -d 'Principal to write, with realm: HTTP/host.example.com@EXAMPLE.COM' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -l salt -d 'AES salt [default: MIT\'s, the realm followed by the name components]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -l kvno -d 'Key version number: the account\'s msDS-KeyVersionNumber [default: 1]' -r
@@ -62,6 +65,32 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subc
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l host -d 'The web site\'s host name: the account holding HTTP/HOST' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l account -d 'The account (sAMAccountName) [default: the one holding HTTP/HOST]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -s k -l keytab -d 'Keytab file to write' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l enctypes -d 'Encryption types, comma-separated: aes256, aes128, rc4' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l password-file -d 'Read the password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l password-env -d 'Read the password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l append -d 'Keep other principals\' entries of an existing keytab'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l force -d 'Overwrite an existing keytab'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from list" -l keys -d 'Also print the key bytes in hex (secret!)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from list" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -265,6 +294,51 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l delegation -d 'Kerberos delegation: ktpass sets none, WebSphere/HCL SPNEGO needs unconstrained (asked on a terminal, else required)' -r -f -a "none\t'No delegation'
+unconstrained\t'Trust this user for delegation to any service (Kerberos only): TRUSTED_FOR_DELEGATION, what WebSphere/HCL SPNEGO needs; the service can act as its users anywhere'
+constrained\t'Only to the services given with --delegate-to (msDS-AllowedToDelegateTo)'"
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l password-file -d 'Read the password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l password-env -d 'Read the password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l dry-run -d 'Say what the line would do and show the plan; change nothing (as ktpass\'s -answer)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l yes -d 'Do not ask for confirmation (as ktpass\'s +answer; required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and not __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'

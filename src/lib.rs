@@ -29,6 +29,7 @@ pub mod kdc;
 pub mod keytab_file;
 pub mod krb;
 pub mod krb5conf;
+pub mod legacy;
 pub mod plan;
 pub mod plan_file;
 pub mod provision;

@@ -124,8 +124,9 @@ if [ "$kdc_tests" -lt 15 ]; then
 fi
 # The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
 # line once they passed: every #[test] in tests/e2e_samba.rs (create, rotate, delete,
-# spn, account) and tests/apply_samba.rs (spnkt apply) must have.
-e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs | grep -c '^#\[test\]')
+# spn, account), tests/apply_samba.rs (spnkt apply) and tests/ktpass_samba.rs (ktpass
+# and setspn command lines) must have.
+e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs tests/ktpass_samba.rs | grep -c '^#\[test\]')
 # Plus the wizard driven in a pseudo-terminal against the lab (tests/wizard_pty.rs: one
 # line per test using the lab; its bare-`spnkt` test needs no lab and prints none).
 wizard_expected=$(grep -c 'lab_available(' tests/wizard_pty.rs)

@@ -45,12 +45,12 @@ pub fn create_args(
 /// The equivalent non-interactive command line; secrets only as `--*-env VAR`.
 pub fn command_line(a: &CreateArgs) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut vars = Vec::new();
-    if a.directory.bind.bind_password.bind_password_env.is_some() {
-        vars.push(BIND_PASSWORD_ENV);
+    let mut vars: Vec<&str> = Vec::new();
+    if let Some(v) = &a.directory.bind.bind_password.bind_password_env {
+        vars.push(v);
     }
-    if a.password.password_env.is_some() {
-        vars.push(ACCOUNT_PASSWORD_ENV);
+    if let Some(v) = &a.password.password_env {
+        vars.push(v);
     }
     let mut opt = |flag: &str, value: &str| parts.push(format!("{flag} {}", shell_quote(value)));
     opt("--host", &a.host);
@@ -109,6 +109,9 @@ pub fn command_line(a: &CreateArgs) -> String {
     }
     if a.no_upn {
         flags.push("--no-upn");
+    }
+    if a.rotate {
+        flags.push("--rotate");
     }
     if a.append {
         flags.push("--append");

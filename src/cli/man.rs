@@ -143,6 +143,7 @@ mod tests {
                 "spnkt.1",
                 "spnkt-keytab.1",
                 "spnkt-keytab-create.1",
+                "spnkt-keytab-derive.1",
                 "spnkt-keytab-list.1",
                 "spnkt-keytab-merge.1",
                 "spnkt-keytab-remove.1",
@@ -156,6 +157,8 @@ mod tests {
                 "spnkt-spn-add.1",
                 "spnkt-spn-remove.1",
                 "spnkt-spn-check.1",
+                "spnkt-ktpass.1",
+                "spnkt-setspn.1",
                 "spnkt-account.1",
                 "spnkt-account-show.1",
                 "spnkt-wizard.1"

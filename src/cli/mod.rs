@@ -211,6 +211,39 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         }],
     ),
     (
+        "spnkt ktpass",
+        &[
+            Example {
+                description: "A line from an HCL Connections guide, as pasted (the password in it is refused; -pass * asks for it)",
+                command: "spnkt ktpass --delegation unconstrained --ldap-url ldaps://dc1.example.com --bind-kerberos \\\n    -out c:\\Node1.keytab \u{2013}princ HTTP/connections.example.com@EXAMPLE.COM \\\n    -mapuser connections_user -mapOp set \u{2013}pass '*' -ptype KRB5_NT_PRINCIPAL",
+            },
+            Example {
+                description: "Only show what the line would do and the plan",
+                command: "spnkt ktpass --dry-run -princ HTTP/app1.example.com@EXAMPLE.COM -mapuser svc-app1 +rndpass -out app1.keytab",
+            },
+        ],
+    ),
+    (
+        "spnkt setspn",
+        &[
+            Example {
+                description: "Add an SPN after checking for duplicates (setspn -S)",
+                command: "spnkt setspn -S HTTP/app1.example.com EXAMPLE\\svc-app1",
+            },
+            Example {
+                description: "Who holds an SPN (exit status 1 when nobody does)",
+                command: "spnkt setspn -Q HTTP/app1.example.com",
+            },
+        ],
+    ),
+    (
+        "spnkt keytab derive",
+        &[Example {
+            description: "The keytab of an existing account from its current password, proven with the KDC; AD is not changed",
+            command: "spnkt keytab derive --host app1.example.com --keytab app1.keytab --password-env APP1_PW",
+        }],
+    ),
+    (
         "spnkt spn check",
         &[
             Example {
@@ -451,6 +484,20 @@ pub enum Command {
     /// List, add, remove and check service principal names (setspn)
     Spn(SpnArgs),
 
+    /// Carry out a ktpass command line from a runbook, the spnkt way (explained, keys proven)
+    #[command(
+        long_about = KTPASS_LONG_ABOUT,
+        after_long_help = examples_help("spnkt ktpass"),
+    )]
+    Ktpass(KtpassArgs),
+
+    /// Carry out a setspn command line (-S, -A, -D, -Q, -X, -L) with setspn's exit codes
+    #[command(
+        long_about = "Take a setspn command line as runbooks have it (switches with - or /, in any case, pasted dashes) and do it with spnkt's SPN commands: -S and -A add (spnkt always checks for duplicates first), -D removes, -Q lists who holds an SPN, -X reports duplicates and HOST/ clashes, -L (or an account alone) lists an account's SPNs. -C, -U, -F, -P and -T are accepted (spnkt finds the account by its sAMAccountName and searches the global catalog when it answers); -R is refused (spnkt never touches a computer's own SPNs). A note names the native spnkt command.\n\nExit status as setspn: 0 when done or found, 1 when not found, a duplicate or another failure; 2 for a line spnkt cannot read.",
+        after_long_help = examples_help("spnkt setspn"),
+    )]
+    Setspn(SetspnArgs),
+
     /// Show a service account as AD sees it
     Account(AccountArgs),
 
@@ -485,6 +532,13 @@ pub enum KeytabCommand {
         after_long_help = examples_help("spnkt keytab create"),
     )]
     Create(KeytabCreateArgs),
+
+    /// Derive an existing account's keytab from its current password (AD unchanged, keys proven)
+    #[command(
+        long_about = "Make the keytab of an existing AD account from the password it has now, without changing anything in the directory (ktpass -setpass): the account holding HTTP/<host> (or --account) is found, its kvno read, the AES salt asked of the KDC, and the keys proven with the KDC (log in with them, get a ticket for HTTP/<host> and decrypt it) before the keytab is written.",
+        after_long_help = examples_help("spnkt keytab derive"),
+    )]
+    Derive(Box<KeytabDeriveArgs>),
 
     /// List a keytab's entries (like `klist -kte`)
     #[command(after_long_help = examples_help("spnkt keytab list"))]
@@ -829,6 +883,99 @@ pub struct BindPasswordArgs {
     pub bind_password_env: Option<String>,
 }
 
+/// `spnkt keytab derive`.
+#[derive(Debug, Clone, Args)]
+pub struct KeytabDeriveArgs {
+    /// The web site's host name: the account holding HTTP/HOST
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+
+    /// The account (sAMAccountName) [default: the one holding HTTP/HOST]
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
+
+    /// Keytab file to write
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: PathBuf,
+
+    /// Encryption types, comma-separated: aes256, aes128, rc4
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        default_value = "aes256,aes128"
+    )]
+    pub enctypes: Vec<String>,
+
+    /// Keep other principals' entries of an existing keytab
+    #[arg(long, conflicts_with = "force")]
+    pub append: bool,
+
+    /// Overwrite an existing keytab
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+}
+
+/// `spnkt ktpass`: spnkt's own options first, then the ktpass line.
+#[derive(Debug, Args)]
+pub struct KtpassArgs {
+    /// Say what the line would do and show the plan; change nothing (as ktpass's -answer)
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (as ktpass's +answer; required without a terminal)
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Kerberos delegation: ktpass sets none, WebSphere/HCL SPNEGO needs unconstrained (asked on a terminal, else required)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub delegation: Option<DelegationKind>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    #[command(flatten)]
+    pub replication: ReplicationArgs,
+
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+
+    /// The ktpass options as in the runbook: -out FILE -princ HTTP/host@REALM -mapuser NAME ... (with -, / or pasted dashes, in any case)
+    #[arg(
+        value_name = "KTPASS-OPTIONS",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub ktpass: Vec<String>,
+}
+
+/// `spnkt setspn`: spnkt's own options first, then the setspn line.
+#[derive(Debug, Args)]
+pub struct SetspnArgs {
+    #[command(flatten)]
+    pub directory: DirectoryArgs,
+
+    /// The setspn arguments as in the runbook: -S SPN ACCOUNT, -A SPN ACCOUNT, -D SPN ACCOUNT, -Q SPN, -X, -L ACCOUNT
+    #[arg(
+        value_name = "SETSPN-ARGS",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub setspn: Vec<String>,
+}
+
+const KTPASS_LONG_ABOUT: &str = "Take a ktpass command line as runbooks and blog posts have it and carry it out the spnkt way. Options may start with - or / (or the en and em dashes word processors put into pasted commands), in any case; values may be quoted. Accepted: -out FILE (a Windows path becomes its file name in the current directory), -princ HTTP/host@REALM, -mapuser ACCOUNT (name, DOMAIN\\name or name@domain), -mapop set|add, -pass * (asked for), +rndpass, -crypto All|AES256-SHA1|AES128-SHA1|RC4-HMAC-NT (DES is refused), -ptype, -kvno (ignored: the directory's kvno is used), -in FILE (its other entries are kept), +setupn/-setupn, +setpass/-setpass, +answer/-answer, +DumpSalt, -target DC.\n\nFirst spnkt says what the line would do in AD: ktpass maps the SPN, sets the UPN to the principal and resets the password, which fixes a new salt and raises the kvno, so keytabs made before stop working; it sets no delegation and proves nothing. Then it does the same with `spnkt create` (the account is taken over, or created when it does not exist; delegation as --delegation; the new keys proven with the KDC before the keytab is written), printing the native spnkt command line; with -setpass it makes the keytab from the account's current password without changing AD (`spnkt keytab derive`). A password typed into the line (-pass Password1) is refused: it is in the shell's history and the process list; give -pass * to be asked, spnkt's --password-env or --password-file before the ktpass options, or +rndpass. Warnings ktpass never gives: HTTPS/ principals (refused: browsers ask for HTTP/), machine names as hosts (refused), an account that is a computer (refused: its password would be reset) or already holds other SPNs, RC4.\n\nspnkt's own options (--dry-run, --yes, --delegation, --ldap-url, --bind-kerberos, --password-env, ...) go before the ktpass options.";
+
 /// Who the service may act for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DelegationKind {
@@ -840,7 +987,7 @@ pub enum DelegationKind {
     Constrained,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CreateArgs {
     /// The web site's host name as users type it (a lower-case FQDN); the SPN is HTTP/HOST
     #[arg(long, value_name = "HOST")]

@@ -29,11 +29,26 @@ impl From<CliDelegation> for DelegationKind {
 }
 
 pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
+    run_with(args, ui, None, |_, _| {})
+}
+
+/// `spnkt create` as the flags say, with the account's password already in hand
+/// when `given` (else from the flags, or generated), and `review` called with the
+/// plan before it is shown for confirmation (the ktpass front end adds its
+/// warnings about the existing account there).
+pub fn run_with(
+    args: &CreateArgs,
+    ui: &mut Ui,
+    given: Option<crate::krb::Password>,
+    review: impl FnOnce(&create::Prepared, &mut Ui),
+) -> anyhow::Result<Outcome> {
     // Offline checks: nothing contacted, nothing changed.
-    let request = request(args, ui)?;
-    let given_source = if args.password.password_file.is_some()
-        || args.password.password_stdin
-        || args.password.password_env.is_some()
+    let mut request = request(args, ui)?;
+    request.password_given |= given.is_some();
+    let given_source = if given.is_none()
+        && (args.password.password_file.is_some()
+            || args.password.password_stdin
+            || args.password.password_env.is_some())
     {
         Some(super::password_source(&args.password)?)
     } else {
@@ -43,17 +58,19 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let stdin_taken = args.password.password_stdin.then_some("--password-stdin");
     let mut prepared = directory::prepare(&args.directory, ui, stdin_taken)?;
     prepared.settings.replication = directory::replication(&args.replication)?;
-    let given_password = match &given_source {
-        Some(s) => Some(secret_input::read(
+    let given_password = match (&given_source, given) {
+        (_, Some(p)) => Some(p),
+        (Some(s), None) => Some(secret_input::read(
             s,
             &format!("the account {}", request.account),
         )?),
-        None => None,
+        (None, None) => None,
     };
 
     // Preflight (read-only) and the plan.
     let mut session = directory::connect(prepared, ui)?;
     let prepared = create::prepare(&mut session, &request, ui).map_err(engine)?;
+    review(&prepared, ui);
     if args.dry_run {
         return Ok(render::create_dry_run(&prepared, &session));
     }
@@ -68,7 +85,7 @@ pub fn run(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
 
 /// The request the flags describe, checked offline (warnings about the host and
 /// RC4 are given here).
-fn request(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<create::Request> {
+pub fn request(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<create::Request> {
     let host = hostname::check_host(&args.host)?;
     for w in &host.warnings {
         ui.warn(w.clone());

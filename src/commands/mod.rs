@@ -30,11 +30,14 @@ pub mod delete;
 pub mod directory;
 pub mod generate;
 pub mod keytab_create;
+pub mod keytab_derive;
 pub mod keytab_list;
 pub mod keytab_merge;
 pub mod keytab_remove;
+pub mod ktpass;
 pub mod render;
 pub mod rotate;
+pub mod setspn;
 pub mod spn;
 pub mod verify;
 pub mod verify_live;
@@ -281,6 +284,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Keytab(k) => match &k.command {
             KeytabCommand::Create(a) => keytab_create::run(a, ui),
+            KeytabCommand::Derive(a) => keytab_derive::run(a, ui, None),
             KeytabCommand::List(a) => keytab_list::run(a, ui),
             KeytabCommand::Merge(a) => keytab_merge::run(a, ui),
             KeytabCommand::Remove(a) => keytab_remove::run(a, ui),
@@ -301,6 +305,8 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
             AccountCommand::Show(a) => account::show(a, ui),
         },
         Command::Wizard(a) => wizard::run(a, ui),
+        Command::Ktpass(a) => ktpass::run(a, ui),
+        Command::Setspn(a) => setspn::run(a, ui),
         Command::Generate(g) => generate::run(g),
     }
 }
