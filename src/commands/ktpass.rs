@@ -248,6 +248,9 @@ pub fn run(args: &KtpassArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     if line.rndpass && password_given {
         ui.note("+rndpass: the password given is used, not a random one");
     }
+    if line.setpass && !line.rndpass && !password_given {
+        ui.note("no -pass: spnkt sets a random password (ktpass would ask for one); nobody needs to know it, the keytab holds the keys");
+    }
     if !line.setpass && !password_given {
         return Err(CliError::usage(
             "-setpass keeps the account's password: spnkt needs that password to make the keytab",
