@@ -22,6 +22,9 @@ _spnkt() {
             spnkt,apply)
                 cmd="spnkt__subcmd__apply"
                 ;;
+            spnkt,config)
+                cmd="spnkt__subcmd__config"
+                ;;
             spnkt,create)
                 cmd="spnkt__subcmd__create"
                 ;;
@@ -95,7 +98,7 @@ _spnkt() {
 
     case "${cmd}" in
         spnkt)
-            opts="-q -h -V --json --quiet --help --version keytab verify create rotate delete apply spn ktpass setspn account wizard generate"
+            opts="-q -h -V --json --quiet --help --version keytab verify create config rotate delete apply spn ktpass setspn account wizard generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +207,56 @@ _spnkt() {
                     return 0
                     ;;
                 --dc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spnkt__subcmd__config)
+            opts="-k -o -q -h --keytab --for --spn --kdc --out --server-keytab --server-dir --force --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --for)
+                    COMPREPLY=($(compgen -W "apache java websphere nginx" -- "${cur}"))
+                    return 0
+                    ;;
+                --spn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,7 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -s V -l version -d 'Print vers
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "keytab" -d 'Create, list, merge and edit keytab files (offline, no directory access)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "verify" -d 'Decrypt a captured service ticket with a keytab and say why it fails'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "create" -d 'Create the AD account for HTTP/host, prove its keys with the KDC, write the keytab'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "config" -d 'Write a keytab\'s web server settings: krb5.conf, Apache, Java, WebSphere, nginx'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "rotate" -d 'Set a new random password and rewrite the keytab (keeping the previous kvno)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "delete" -d 'Delete the account holding HTTP/host (only one spnkt created, unless --force)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "apply" -d 'Converge the services of a plan file (TOML): create, repair, rotate, prune'
@@ -158,6 +159,20 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l bind-kerberos -d 
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -s k -l keytab -d 'The keytab (as spnkt create wrote it): its HTTP/ principal, realm and encryption types' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l for -d 'The web servers to write for, comma-separated or repeated [default: all]' -r -f -a "apache\t'Apache httpd with mod_auth_gssapi'
+java\t'A Java server with the JDK\'s GSS-API (Tomcat, Jetty, Spring, ...): JAAS and JVM options'
+websphere\t'IBM WebSphere Application Server (traditional), SPNEGO web authentication'
+nginx\t'nginx with the spnego-http-auth module'"
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l spn -d 'The principal to write for when the keytab holds several HTTP/ ones: HTTP/HOST[@REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l kdc -d 'KDC for krb5.conf, host[:port]; repeatable [default: the realm\'s kdc lines in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -s o -l out -d 'Directory to write the files into (created if missing) [default: the keytab\'s directory]' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l server-keytab -d 'Where the keytab will be on the web server; the files name it [default: the keytab\'s absolute path]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l server-dir -d 'Where these files will be on the web server; they name each other [default: the absolute path of --out]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l force -d 'Replace files that exist'
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand config" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l host -d 'The web site\'s host name; the account is the one holding HTTP/HOST' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s k -l keytab -d 'Keytab to rewrite (created if missing)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l keep-old -d 'How many previous kvnos of the principal to keep in the keytab' -r

@@ -1,7 +1,8 @@
 //! Atomic, private file writes for keytabs (and anything else secret).
 //!
 //! The data goes to a temporary file in the target's directory, created exclusively
-//! with mode 0600 (on Unix), is synced, then renamed over the target; on Unix the
+//! with mode 0600 (on Unix; [`write_with_mode`] for files a server's user must read,
+//! such as `spnkt config`'s), is synced, then renamed over the target; on Unix the
 //! directory is synced too. On any error the temporary file is removed and the
 //! target is untouched: readers see the old file or the new one, never half of one.
 
@@ -26,6 +27,18 @@ pub const TEMP_MARKER: &str = ".spnkt-tmp-";
 
 /// Write `data` to `path` atomically with owner-only permissions.
 pub fn write(path: &Path, data: &[u8], overwrite: Overwrite) -> io::Result<()> {
+    write_with_mode(path, data, overwrite, 0o600)
+}
+
+/// Write `data` to `path` atomically with Unix permissions `mode` (ignored elsewhere).
+/// Only for files without secrets that other users must read (0644); secrets go
+/// through [`write`].
+pub fn write_with_mode(
+    path: &Path,
+    data: &[u8],
+    overwrite: Overwrite,
+    mode: u32,
+) -> io::Result<()> {
     let file_name = path.file_name().ok_or_else(|| {
         io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file")
     })?;
@@ -39,7 +52,7 @@ pub fn write(path: &Path, data: &[u8], overwrite: Overwrite) -> io::Result<()> {
             "the file exists",
         ));
     }
-    let (tmp_path, file) = create_temp(&dir, file_name)?;
+    let (tmp_path, file) = create_temp(&dir, file_name, mode)?;
     let mut guard = TempGuard(Some(tmp_path.clone()));
     write_and_sync(file, data)?;
     match overwrite {
@@ -76,7 +89,7 @@ fn write_and_sync(mut file: File, data: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
-fn create_temp(dir: &Path, file_name: &std::ffi::OsStr) -> io::Result<(PathBuf, File)> {
+fn create_temp(dir: &Path, file_name: &std::ffi::OsStr, mode: u32) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let pid = std::process::id();
     loop {
@@ -96,14 +109,16 @@ fn create_temp(dir: &Path, file_name: &std::ffi::OsStr) -> io::Result<(PathBuf, 
             Ok(f) => {
                 #[cfg(unix)]
                 {
-                    // The umask cannot widen 0600, but make the mode exact anyway.
+                    // The exact mode: open's is reduced by the umask, chmod's is not.
                     use std::os::unix::fs::PermissionsExt;
-                    if let Err(e) = f.set_permissions(fs::Permissions::from_mode(0o600)) {
+                    if let Err(e) = f.set_permissions(fs::Permissions::from_mode(mode)) {
                         drop(f);
                         let _ = fs::remove_file(&tmp);
                         return Err(e);
                     }
                 }
+                #[cfg(not(unix))]
+                let _ = mode;
                 return Ok((tmp, f));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => continue,
@@ -165,6 +180,20 @@ mod tests {
                 0o600
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_mode_for_files_without_secrets() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("krb5.conf");
+        write_with_mode(&p, b"[libdefaults]\n", Overwrite::Refuse, 0o644).unwrap();
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[test]

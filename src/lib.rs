@@ -14,7 +14,9 @@
 //! - the directory and the KDC: [`ad`] (LDAP), [`kdc`] (the KDC client), [`dns`],
 //!   [`krb5conf`], [`keytab_file`] and [`atomic_file`] (keytabs on disk);
 //! - pure Kerberos: [`krb`] (codecs, crypto, salts; no files, sockets, environment,
-//!   clock or randomness) and [`diagnose`] (why a ticket does not decrypt).
+//!   clock or randomness), [`diagnose`] (why a ticket does not decrypt) and
+//!   [`webconf`] (a web server's krb5.conf, Apache/Java/WebSphere/nginx settings and
+//!   the next steps, as text from values).
 
 pub mod ad;
 pub mod atomic_file;
@@ -37,3 +39,4 @@ pub mod secret_input;
 pub mod text;
 pub mod timefmt;
 pub mod validate;
+pub mod webconf;

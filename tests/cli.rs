@@ -443,3 +443,123 @@ fn password_sources_agree() {
         "only one trailing newline is stripped, and only from files/stdin"
     );
 }
+
+/// `spnkt config`: what `--json` says was written is what is on disk (mode 0644, no
+/// key material anywhere), and an existing file stops the run before anything is
+/// written unless `--force`.
+#[test]
+fn config_json_describes_the_files_and_existing_files_stop_it() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/good.keytab");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&fixture, dir.path().join("app1.keytab")).unwrap();
+    let args = [
+        "--json",
+        "config",
+        "--keytab",
+        "app1.keytab",
+        "--kdc",
+        "dc1.example.com",
+        "--out",
+        "conf",
+    ];
+    let out = spnkt(dir.path(), &args, "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["principal"], "HTTP/app1.example.com@EXAMPLE.COM");
+    assert_eq!(v["kvno"], 300);
+    assert_eq!(v["kdcs"], serde_json::json!(["dc1.example.com"]));
+    assert_eq!(v["kdc_source"], "--kdc");
+    assert_eq!(
+        v["enctypes"],
+        serde_json::json!(["aes256-cts-hmac-sha1-96", "aes128-cts-hmac-sha1-96"])
+    );
+    assert_eq!(v["enctypes_left_out"][0]["enctype"], "etype 99");
+    let abs = std::fs::canonicalize(dir.path()).unwrap();
+    assert_eq!(
+        v["server_keytab"],
+        abs.join("app1.keytab").display().to_string()
+    );
+    assert_eq!(v["server_dir"], abs.join("conf").display().to_string());
+    assert_eq!(v["jvm_options"].as_array().unwrap().len(), 3);
+    assert!(!v["next_steps"].as_array().unwrap().is_empty());
+    let files = v["files"].as_array().unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "krb5.conf",
+            "krb5.ini",
+            "apache-spnego.conf",
+            "java-jaas.conf",
+            "java-jvm.args",
+            "websphere-spnego.txt",
+            "nginx-spnego.conf"
+        ]
+    );
+    for f in files {
+        let path = dir.path().join(f["path"].as_str().unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            f["contents"].as_str().unwrap(),
+            "{}",
+            path.display()
+        );
+        assert_eq!(mode(&path), 0o644, "{}", path.display());
+        assert_eq!(f["mode"], "0644");
+        assert!(f["values"].is_object(), "{f}");
+    }
+    assert_eq!(
+        files[2]["values"]["GssapiCredStore"],
+        format!("keytab:{}", abs.join("app1.keytab").display())
+    );
+    assert_eq!(
+        files[3]["values"]["entry"],
+        "com.sun.security.jgss.krb5.accept"
+    );
+    // No key material: none of the keytab's keys appears in the output.
+    let keys = spnkt(
+        dir.path(),
+        &["--json", "keytab", "list", "--keys", "app1.keytab"],
+        "",
+    );
+    let keys: serde_json::Value = serde_json::from_slice(&keys.stdout).unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    for e in keys["entries"].as_array().unwrap() {
+        let key = e["key"].as_str().unwrap();
+        assert!(
+            !key.is_empty() && !text.contains(key),
+            "key {key} in the output"
+        );
+    }
+
+    // Again: krb5.conf exists, so nothing is written (not even the missing nginx file).
+    std::fs::remove_file(dir.path().join("conf/nginx-spnego.conf")).unwrap();
+    std::fs::write(dir.path().join("conf/krb5.conf"), "# mine\n").unwrap();
+    let before = ls(&dir.path().join("conf"));
+    let out = spnkt(dir.path(), &args[1..], "");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already exist"), "{stderr}");
+    assert!(stderr.contains("hint: use --force"), "{stderr}");
+    assert_eq!(ls(&dir.path().join("conf")), before);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("conf/krb5.conf")).unwrap(),
+        "# mine\n"
+    );
+    // --force replaces them all.
+    let mut forced = args[1..].to_vec();
+    forced.push("--force");
+    let out = spnkt(dir.path(), &forced, "");
+    assert!(out.status.success());
+    assert!(
+        std::fs::read_to_string(dir.path().join("conf/krb5.conf"))
+            .unwrap()
+            .contains("default_realm = EXAMPLE.COM")
+    );
+    assert!(dir.path().join("conf/nginx-spnego.conf").exists());
+}

@@ -360,3 +360,75 @@ fn no_records_anywhere() {
     );
     assert!(err.contains("error: no domain controller given"), "{err}");
 }
+
+/// `spnkt config` for a keytab of HTTP/app1.REALM-in-lower-case@REALM made in a fresh
+/// directory, no --kdc, krb5.conf empty: (exit status, stderr, the krb5.conf written).
+fn config_with_dns(realm: &str) -> (i32, String, Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_spnkt");
+    let principal = format!("HTTP/app1.{}@{realm}", realm.to_lowercase());
+    let mut child = Command::new(bin)
+        .args(["keytab", "create", "-p", &principal, "--password-stdin"])
+        .args(["-o", "app1.keytab"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"pw\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let out = Command::new(bin)
+        .args(["config", "--keytab", "app1.keytab", "--for", "apache"])
+        .current_dir(dir.path())
+        .env("SPNKT_DNS_SERVER", server().to_string())
+        .env("KRB5_CONFIG", "/dev/null")
+        .env_remove("SPNKT_KDC")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+        std::fs::read_to_string(dir.path().join("krb5.conf")).ok(),
+    )
+}
+
+#[test]
+fn config_takes_every_kdc_from_dns_and_says_so() {
+    let (code, err, conf) = config_with_dns("OK.TEST");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "note: KDC dc1.ok.test:88, dc2.ok.test:88, dc3.ok.test:88 from DNS SRV _kerberos._tcp.OK.TEST\n"
+        ),
+        "{err}"
+    );
+    let conf = conf.expect("krb5.conf written");
+    assert!(
+        conf.contains(
+            "        kdc = dc1.ok.test:88\n        kdc = dc2.ok.test:88\n        kdc = dc3.ok.test:88\n"
+        ),
+        "{conf}"
+    );
+    assert!(conf.contains("    dns_lookup_kdc = true\n"), "{conf}");
+    assert!(
+        conf.contains("# KDCs from DNS SRV _kerberos._tcp.OK.TEST."),
+        "{conf}"
+    );
+}
+
+#[test]
+fn config_without_any_kdc_is_refused() {
+    let (code, err, conf) = config_with_dns("NONE.TEST");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("error: no KDC for NONE.TEST: none given with --kdc"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: name the realm's domain controllers with --kdc"),
+        "{err}"
+    );
+    assert!(conf.is_none(), "krb5.conf written without a KDC");
+}

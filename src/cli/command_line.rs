@@ -152,17 +152,7 @@ pub fn command_line(a: &CreateArgs) -> String {
     out
 }
 
-/// Quote for a POSIX shell when needed.
-pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
+pub use crate::text::shell_quote;
 
 #[cfg(test)]
 mod tests {

@@ -149,6 +149,7 @@ mod tests {
                 "spnkt-keytab-remove.1",
                 "spnkt-verify.1",
                 "spnkt-create.1",
+                "spnkt-config.1",
                 "spnkt-rotate.1",
                 "spnkt-delete.1",
                 "spnkt-apply.1",

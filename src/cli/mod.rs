@@ -144,6 +144,23 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "spnkt config",
+        &[
+            Example {
+                description: "krb5.conf and the Apache mod_auth_gssapi block for the keytab spnkt create wrote, next to it",
+                command: "spnkt config --keytab app1.keytab --for apache",
+            },
+            Example {
+                description: "Every server's files into conf/, for a keytab that will live in /etc/httpd/app1.keytab, KDCs named",
+                command: "spnkt config --keytab app1.keytab --out conf --server-keytab /etc/httpd/app1.keytab \\\n    --kdc dc1.example.com --kdc dc2.example.com",
+            },
+            Example {
+                description: "WebSphere on Windows: krb5.ini and the SPNEGO web authentication values, Windows paths inside",
+                command: "spnkt config --keytab app1.keytab --for websphere --server-dir 'C:\\IBM\\spnego' \\\n    --server-keytab 'C:\\IBM\\spnego\\app1.keytab'",
+            },
+        ],
+    ),
+    (
         "spnkt rotate",
         &[Example {
             description: "New password and keys for HTTP/app1.example.com; the keytab keeps the previous kvno for tickets in flight",
@@ -459,6 +476,13 @@ pub enum Command {
         after_long_help = examples_help("spnkt create"),
     )]
     Create(CreateArgs),
+
+    /// Write a keytab's web server settings: krb5.conf, Apache, Java, WebSphere, nginx
+    #[command(
+        long_about = CONFIG_LONG_ABOUT,
+        after_long_help = examples_help("spnkt config"),
+    )]
+    Config(ConfigArgs),
 
     /// Set a new random password and rewrite the keytab (keeping the previous kvno)
     #[command(
@@ -1058,6 +1082,61 @@ pub struct CreateArgs {
 
     #[command(flatten)]
     pub directory: DirectoryArgs,
+}
+
+const CONFIG_LONG_ABOUT: &str = "Write what the web server needs beside the keytab, for its HTTP/ principal (the keytab's only one, or --spn) and realm:\n\n- krb5.conf: the realm, its KDCs (--kdc, else the realm's kdc lines in krb5.conf, else DNS SRV _kerberos._tcp.REALM; the file says which), the keytab's encryption types and nothing weaker (permitted_enctypes, default_tkt_enctypes, default_tgs_enctypes), udp_preference_limit = 1 (Active Directory tickets carry the user's groups and outgrow UDP), dns_canonicalize_hostname = false and rdns = false (the SPN's host is the name in the browser, never replaced by a CNAME target or a reverse lookup).\n- apache-spnego.conf (--for apache): a mod_auth_gssapi <Location> block: AuthType GSSAPI, GssapiCredStore keytab:..., GssapiAcceptorName, GssapiAllowedMech krb5, GssapiNegotiateOnce On, GssapiBasicAuth Off.\n- java-jaas.conf (--for java): the JAAS entry com.sun.security.jgss.krb5.accept: Krb5LoginModule with isInitiator=false, useKeyTab, storeKey, doNotPrompt, principal and keyTab.\n- java-jvm.args (--for java): the JVM system properties java.security.krb5.conf, java.security.auth.login.config and javax.security.auth.useSubjectCredsOnly=false, as a Java argument file (java @java-jvm.args).\n- krb5.ini (--for websphere): krb5.conf with CRLF line ends, for WebSphere on Windows.\n- websphere-spnego.txt (--for websphere): the SPNEGO web authentication values for the administrative console, and the wsadmin commands IBM documents (configureSpnego, addSpnegoFilter, createKrbConfigFile).\n- nginx-spnego.conf (--for nginx): the spnego-http-auth module's location block (auth_gss, auth_gss_keytab, ...) and the env line for nginx.conf.\n\nWithout --for, all of them. The files name the keytab and each other by the paths they will have on the web server: --server-keytab (default: the keytab's absolute path here) and --server-dir (default: the absolute path of --out); Windows paths (C:\\...) make Windows files. They hold no keys and are written atomically with mode 0644; an existing file is only replaced with --force (without it, nothing is written). The output ends with the next steps; --json describes every file written (path, key values, contents).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigTarget {
+    /// Apache httpd with mod_auth_gssapi
+    Apache,
+    /// A Java server with the JDK's GSS-API (Tomcat, Jetty, Spring, ...): JAAS and JVM options
+    Java,
+    /// IBM WebSphere Application Server (traditional), SPNEGO web authentication
+    Websphere,
+    /// nginx with the spnego-http-auth module
+    Nginx,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// The keytab (as spnkt create wrote it): its HTTP/ principal, realm and encryption types
+    #[arg(long, short = 'k', value_name = "FILE")]
+    pub keytab: PathBuf,
+
+    /// The web servers to write for, comma-separated or repeated [default: all]
+    #[arg(long = "for", value_enum, value_name = "SERVER", value_delimiter = ',')]
+    pub targets: Vec<ConfigTarget>,
+
+    /// The principal to write for when the keytab holds several HTTP/ ones: HTTP/HOST[@REALM]
+    #[arg(long, value_name = "SPN")]
+    pub spn: Option<String>,
+
+    /// KDC for krb5.conf, host[:port]; repeatable [default: the realm's kdc lines in krb5.conf, else DNS SRV _kerberos._tcp.REALM]
+    #[arg(
+        long,
+        value_name = "HOST[:PORT]",
+        env = "SPNKT_KDC",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub kdc: Vec<String>,
+
+    /// Directory to write the files into (created if missing) [default: the keytab's directory]
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Where the keytab will be on the web server; the files name it [default: the keytab's absolute path]
+    #[arg(long, value_name = "PATH")]
+    pub server_keytab: Option<String>,
+
+    /// Where these files will be on the web server; they name each other [default: the absolute path of --out]
+    #[arg(long, value_name = "DIR")]
+    pub server_dir: Option<String>,
+
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 const APPLY_LONG_ABOUT: &str = "Bring Active Directory and the keytabs in line with a plan file, idempotently, over one LDAP connection and one KDC: for each [[service]] create what is missing (as `spnkt create`), verify what exists (the SPN on the right account, the delegation bits of userAccountControl, msDS-SupportedEncryptionTypes, msDS-AllowedToDelegateTo, and the keytab: present, at the account's kvno, with the wanted enctypes), repair drift that is safe to repair (attributes and delegation; a missing or stale keytab needs new keys, so the service is rotated, and the report says so), and rotate what is due (rotate_after_days against pwdLastSet) or asked for (--rotate HOST). Every new key is proven with the KDC before it is written. Services sharing a keytab file get one atomic write (mode 0600) with all their entries.\n\nA second run of the same plan changes nothing and says so. A bad entry fails on its own: the others still run, and the exit status is 1 at the end.\n\nThe plan file:\n\n  name = \"web-farm\"                           # optional, default: the file name\n  [directory]\n  ldap_url = \"ldaps://dc1.example.com\"        # or SPNKT_LDAP_URL\n  realm = \"EXAMPLE.COM\"                       # or SPNKT_REALM, krb5.conf\n  kdc = \"dc1.example.com:88\"                  # optional\n  ca_cert = \"ca.pem\"                          # optional\n  bind_user = \"Administrator@EXAMPLE.COM\"\n  bind_password_env = \"SPNKT_BIND_PASSWORD\"   # or bind_password_file, or Kerberos:\n  # bind_kerberos = true                     # the kinit ticket in KRB5CCNAME, or\n  # bind_keytab = \"deploy.keytab\"            # log in as bind_user from a keytab\n  [[service]]\n  host = \"app1.example.com\"\n  account = \"svc-http-app1\"                   # optional\n  ou = \"OU=Services,DC=example,DC=com\"        # optional\n  delegation = \"unconstrained\"                # none | unconstrained | constrained\n  delegate_to = [\"HTTP/backend.example.com\"]  # with constrained\n  enctypes = [\"aes256\", \"aes128\"]             # optional\n  keytab = \"keytabs/app1.keytab\"\n  rotate_after_days = 90                      # optional\n  keep_old = 1                                # optional: previous kvnos kept on rotation\n\nRelative paths are relative to the plan file. Secrets only by reference: an inline bind_password is refused, as is any unknown key.\n\n--dry-run prints what would be created, changed, rotated and removed, and exits with status 0 when nothing would change, 10 when something would. --prune also removes accounts this plan created (their description carries [spnkt plan: NAME]) that are no longer listed; it needs --yes.";

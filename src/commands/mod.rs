@@ -25,6 +25,7 @@ pub use crate::validate::{ENCTYPE_NAMES_HINT, parse_enctype, principal as parse_
 
 pub mod account;
 pub mod apply;
+pub mod config;
 pub mod create;
 pub mod delete;
 pub mod directory;
@@ -292,6 +293,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
         Command::Verify(a) if a.live => verify_live::run(a, ui),
         Command::Verify(a) => verify::run(a, ui),
         Command::Create(a) => create::run(a, ui),
+        Command::Config(a) => config::run(a, ui),
         Command::Rotate(a) => rotate::run(a, ui),
         Command::Delete(a) => delete::run(a, ui),
         Command::Apply(a) => apply::run(a, ui),

@@ -10,6 +10,7 @@ use crate::krb::Enctype;
 use crate::krb::string_to_key::DEFAULT_AES_ITERATIONS;
 use crate::provision::execute::Executed;
 use crate::provision::{Facts, Session, create};
+use crate::webconf::{self, KdcSource, Site};
 
 /// The facts as text lines under `headline`.
 pub fn facts_human(f: &Facts, headline: &str) -> String {
@@ -118,11 +119,43 @@ pub fn create_dry_run(prepared: &create::Prepared, session: &Session) -> Outcome
     }
 }
 
-/// The result of [`create::execute`] as the command's output: the facts, or the
-/// error (with the facts when the account is in place but the keys are not).
+/// The web site of a create that wrote its keytab: the realm, the host, the keytab
+/// (on the web server at the same absolute path until `spnkt config --server-keytab`
+/// says otherwise), the KDC the keys were proven with, the keytab's enctypes.
+pub fn created_site(prepared: &create::Prepared) -> Site {
+    let keytab = &prepared.request.keytab;
+    let abs = std::path::absolute(keytab).unwrap_or_else(|_| keytab.clone());
+    let server_dir = abs
+        .parent()
+        .map_or_else(String::new, |d| d.display().to_string());
+    Site {
+        realm: prepared.spec.realm.clone(),
+        host: prepared.spec.host.clone(),
+        keytab: keytab.display().to_string(),
+        server_keytab: abs.display().to_string(),
+        server_dir,
+        kdcs: vec![prepared.spec.kdc.clone()],
+        kdc_source: KdcSource::Provisioned,
+        enctypes: webconf::select_enctypes(&prepared.request.enctypes).used,
+    }
+}
+
+/// The result of [`create::execute`] as the command's output: the facts and the next
+/// steps, or the error (with the facts when the account is in place but the keys are
+/// not).
 pub fn create_outcome(
     result: Result<create::Report, Box<create::Failure>>,
     prepared: &create::Prepared,
+) -> anyhow::Result<Outcome> {
+    create_outcome_with(result, prepared, String::new)
+}
+
+/// [`create_outcome`] with `between` (the wizard's keytab fingerprint) printed
+/// between the facts and the next steps.
+pub fn create_outcome_with(
+    result: Result<create::Report, Box<create::Failure>>,
+    prepared: &create::Prepared,
+    between: impl FnOnce() -> String,
 ) -> anyhow::Result<Outcome> {
     let spn = prepared.request.host.spn();
     match result {
@@ -135,11 +168,23 @@ pub fn create_outcome(
             let mut json = facts_json(&report.facts, true, &report.executed);
             json["created"] = serde_json::Value::Bool(report.created);
             json["plan"] = prepared.plan.json();
+            let mut human = facts_human(
+                &report.facts,
+                &format!("{verb} {spn}: keys proven with the KDC, keytab written"),
+            );
+            human.push_str(&between());
+            // The same generator as `spnkt config`: a few lines here, every file's
+            // contents in the JSON.
+            let site = created_site(prepared);
+            let steps = webconf::next_steps(&site, webconf::Stage::Created);
+            human.push('\n');
+            human.push_str(&steps.text());
+            json["next_steps"] = serde_json::to_value(&steps).unwrap_or_default();
+            if let Ok(g) = webconf::generate(&site, &webconf::Target::ALL) {
+                json["web_server_files"] = serde_json::to_value(&g.files).unwrap_or_default();
+            }
             let outcome = Outcome {
-                human: facts_human(
-                    &report.facts,
-                    &format!("{verb} {spn}: keys proven with the KDC, keytab written"),
-                ),
+                human,
                 json: Some(json),
             };
             match &report.not_replicated {

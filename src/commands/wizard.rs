@@ -592,9 +592,8 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let result = create::execute(&mut session, &prepared, &password, ui);
     drop(password);
     let interrupted = STATE.swap(PROMPTING, Ordering::SeqCst) == INTERRUPTED_WHILE_EXECUTING;
-    let outcome = render::create_outcome(result, &prepared)?;
+    let outcome = render::create_outcome_with(result, &prepared, || fingerprint(&args, ui))?;
     let mut human = outcome.human;
-    human.push_str(&summary(&args, ui));
     if interrupted {
         human.push_str("(Ctrl-C was pressed while the changes were made: they were completed)\n");
     }
@@ -638,12 +637,10 @@ pub fn refusal_concerns_host(message: &str) -> bool {
         || message.contains("userPrincipalName")
 }
 
-/// Fingerprint and next steps after success.
-fn summary(a: &CreateArgs, ui: &mut Ui) -> String {
+/// The keytab's fingerprint after success (create's report then gives the next steps).
+fn fingerprint(a: &CreateArgs, ui: &mut Ui) -> String {
     let spn = format!("HTTP/{}", a.host);
     let path = a.keytab.display().to_string();
-    let abs =
-        std::fs::canonicalize(&a.keytab).map_or_else(|_| path.clone(), |p| p.display().to_string());
     let mut s = String::from("\nKeytab fingerprint:\n");
     match super::read_keytab(&a.keytab) {
         Ok(kt) => {
@@ -668,16 +665,6 @@ fn summary(a: &CreateArgs, ui: &mut Ui) -> String {
             ui.warn(format!("cannot read the keytab back: {e}"));
         }
     }
-    s.push_str(&format!(
-        "\nNext steps:\n\
-         \x20 1. Copy the keytab to the web server, readable only by the server's user:\n\
-         \x20      install -m 0600 -o SERVER_USER {path} /etc/{}.keytab\n\
-         \x20 2. WebSphere/HCL (SPNEGO web authentication): service principal name {spn}, keytab {abs} (or where you copied it)\n\
-         \x20 3. Apache mod_auth_gssapi: GssapiCredStore keytab:{abs}\n\
-         \x20 4. Test: spnkt verify --live --keytab {path} --spn {spn}\n\
-         \x20    or from a logged-in client: curl --negotiate -u : https://{}/\n",
-        a.host, a.host
-    ));
     s
 }
 

@@ -15,6 +15,7 @@ use crate::ad::ldap::ConnectOptions;
 use crate::dns;
 use crate::krb5conf::{self, Krb5Conf};
 use crate::validate;
+use crate::webconf::KdcSource;
 
 /// How long a connection to the directory may take to open or answer.
 pub const LDAP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -206,6 +207,50 @@ pub fn resolve_kdc(
         Err(e) => {
             progress.note(format!("no KDC from DNS: {e}"));
             None
+        }
+    }
+}
+
+/// Every KDC of `realm` and where they came from: the given ones, else the realm's
+/// `kdc` lines in krb5.conf, else every DNS SRV record `_kerberos._tcp.REALM` (RFC 2782
+/// order). With a note naming the source, or why DNS gave none; empty when nothing
+/// names a KDC.
+pub fn resolve_kdcs(
+    given: &[String],
+    realm: &str,
+    conf: &Krb5Conf,
+    progress: &mut dyn Progress,
+) -> (Vec<String>, KdcSource) {
+    let given: Vec<String> = given
+        .iter()
+        .map(|k| k.trim().to_owned())
+        .filter(|k| !k.is_empty())
+        .collect();
+    if !given.is_empty() {
+        return (given, KdcSource::Given);
+    }
+    let listed = conf.kdcs_for(realm);
+    if !listed.is_empty() {
+        let path = conf
+            .path
+            .as_ref()
+            .map_or_else(|| "krb5.conf".to_owned(), |p| p.display().to_string());
+        progress.note(format!(
+            "KDC {} for {realm} from krb5.conf ({path})",
+            listed.join(", ")
+        ));
+        return (listed.to_vec(), KdcSource::Krb5Conf(path));
+    }
+    let name = kdc_srv_name(realm);
+    match srv_all(&name) {
+        Ok(records) => {
+            let kdcs: Vec<String> = records.iter().map(dns::Srv::host_port).collect();
+            progress.note(format!("KDC {} from DNS SRV {name}", kdcs.join(", ")));
+            (kdcs, KdcSource::Dns(name))
+        }
+        Err(e) => {
+            progress.note(format!("no KDC from DNS: {e}"));
+            (Vec::new(), KdcSource::Dns(name))
         }
     }
 }

@@ -9,6 +9,10 @@
 # DIR is a fresh directory of its own (ServerRoot, PidFile, logs, a copy of the keytab);
 # it must be traversable by www-data (e.g. under /tmp, mode 755). KRB5_CONFIG is taken
 # from the environment, else SPNKT_LAB_KRB5_CONFIG, else /tmp/spnkt-lab/krb5.conf.
+# With APACHE_SPNEGO_AUTH_CONF=FILE the authentication is FILE's, included verbatim at
+# the server level (the mod_auth_gssapi block `spnkt config` writes, whose
+# GssapiCredStore should name DIR/http.keytab, where the copy of KEYTAB is put)
+# instead of the script's own directives.
 #
 # Test it:  KRB5CCNAME=... curl --negotiate -u : --resolve HOST:PORT:127.0.0.1 http://HOST:PORT/
 #           -> 200 with a ticket for HTTP/HOST, 401 without one.
@@ -56,6 +60,8 @@ cmd_start() {
   [[ -r $keytab ]] || die "cannot read keytab $keytab"
   local kconf=${KRB5_CONFIG:-${SPNKT_LAB_KRB5_CONFIG:-/tmp/spnkt-lab/krb5.conf}}
   [[ -r $kconf ]] || die "no krb5.conf at $kconf"
+  local auth_conf=${APACHE_SPNEGO_AUTH_CONF:-}
+  [[ -z $auth_conf || -r $auth_conf ]] || die "cannot read $auth_conf"
   apache_pid >/dev/null && die "an Apache already runs for $A"
   local fixed_port=$port
   local user='' group='' owner=()
@@ -89,13 +95,18 @@ cmd_start() {
     echo "DocumentRoot $A/htdocs"
     echo "DirectoryIndex index.html"
     echo "<Directory $A/htdocs>"
-    echo "  AuthType GSSAPI"
-    echo "  AuthName \"spnkt e2e\""
-    echo "  GssapiCredStore keytab:$A/http.keytab"
-    echo "  GssapiAllowedMech krb5"
-    echo "  GssapiBasicAuth Off"
-    echo "  Require valid-user"
-    echo "</Directory>"
+    if [[ -n $auth_conf ]]; then
+      echo "</Directory>"
+      echo "Include \"$auth_conf\""
+    else
+      echo "  AuthType GSSAPI"
+      echo "  AuthName \"spnkt e2e\""
+      echo "  GssapiCredStore keytab:$A/http.keytab"
+      echo "  GssapiAllowedMech krb5"
+      echo "  GssapiBasicAuth Off"
+      echo "  Require valid-user"
+      echo "</Directory>"
+    fi
   } >"$A/httpd.conf"
 
   # Without a PORT: a random one below Linux's ephemeral range (32768-60999, where
@@ -147,5 +158,5 @@ cmd_stop() {
 cmd=${1:-}; shift || true
 case $cmd in
   start | stop) "cmd_$cmd" "$@" ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -729,20 +729,46 @@ pub struct Apache {
 
 impl Apache {
     pub fn start(lab: &Lab, host: &str, keytab: &Path) -> Apache {
+        Apache::start_in(Apache::temp_dir(), host, keytab, &lab.krb5_conf, None)
+    }
+
+    /// A fresh directory for [`Apache::start_in`]: under /tmp, mode 755 (www-data must
+    /// reach the page, the keytab and any configuration put there).
+    pub fn temp_dir() -> tempfile::TempDir {
         let tmp = tempfile::Builder::new()
             .prefix("spnkt-e2e-apache-")
             .tempdir_in("/tmp")
             .expect("apache temp dir");
+        std::fs::set_permissions(
+            tmp.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("chmod the apache dir");
+        tmp
+    }
+
+    /// Apache in `tmp` with a copy of `keytab` at `tmp/http.keytab`, `krb5_conf` as its
+    /// KRB5_CONFIG and, when given, `auth_conf` as its authentication, included verbatim.
+    pub fn start_in(
+        tmp: tempfile::TempDir,
+        host: &str,
+        keytab: &Path,
+        krb5_conf: &Path,
+        auth_conf: Option<&Path>,
+    ) -> Apache {
         let dir = tmp.path().to_path_buf();
-        let out: Output = Command::new("bash")
-            .arg(apache_script())
+        let mut cmd = Command::new("bash");
+        cmd.arg(apache_script())
             .arg("start")
             .arg(&dir)
             .arg(host)
             .arg(keytab)
-            .env("KRB5_CONFIG", &lab.krb5_conf)
-            .output()
-            .expect("run apache-spnego.sh");
+            .env("KRB5_CONFIG", krb5_conf)
+            .env_remove("APACHE_SPNEGO_AUTH_CONF");
+        if let Some(a) = auth_conf {
+            cmd.env("APACHE_SPNEGO_AUTH_CONF", a);
+        }
+        let out: Output = cmd.output().expect("run apache-spnego.sh");
         assert!(
             out.status.success(),
             "apache-spnego.sh start failed: {}",
