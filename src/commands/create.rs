@@ -115,6 +115,7 @@ fn request(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<create::Request> {
         keytab: args.keytab.clone(),
         keytab_mode,
         take_over: args.rotate,
+        dns_check: !args.no_dns_check,
     })
 }
 
