@@ -3,8 +3,8 @@
 #
 # On a fresh Debian machine as root it installs the real peers the tests are judged
 # by (MIT krb5 tools, an MIT KDC, curl, a Samba AD DC, OpenLDAP's ldap-utils, Apache +
-# mod_auth_gssapi), starts the Samba AD lab (tests/lab/samba-lab.sh) and the two-DC
-# lab (tests/lab/samba-lab2.sh: CORP.TEST, DCs on 127.0.0.11 and 127.0.0.12, for
+# mod_auth_gssapi, dnsmasq), starts the Samba AD lab (tests/lab/samba-lab.sh) and the
+# two-DC lab (tests/lab/samba-lab2.sh: CORP.TEST, DCs on 127.0.0.11 and 127.0.0.12, for
 # tests/multidc_samba.rs), then runs formatting, lint and every test with those peers
 # REQUIRED (SPNKT_REQUIRE_PEERS=1: a missing peer fails instead of skipping), and
 # stops the labs it started again, also on failure. Without root it runs the same,
@@ -45,6 +45,7 @@ need ldapsearch ldap-utils
 need samba-tool samba-common-bin  # the two-DC lab: replication on demand, held back
 need flock util-linux   # tests/multidc_samba.rs: one test run at a time per lab
 need apache2 apache2
+need dnsmasq dnsmasq-base  # a real nameserver for the DNS check: tests/dns_check.rs
 # MIT's own GSS-API acceptor, from Python (Debian's python3), judges spnkt's
 # GSS-API initiator (tests/gss_mit.rs).
 /usr/bin/python3 -c 'import gssapi' >/dev/null 2>&1 || packages+=(python3-gssapi)
@@ -124,8 +125,9 @@ if [ "$kdc_tests" -lt 15 ]; then
 fi
 # The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
 # line once they passed: every #[test] in tests/e2e_samba.rs (create, rotate, delete,
-# spn, account) and tests/apply_samba.rs (spnkt apply) must have.
-e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs | grep -c '^#\[test\]')
+# spn, account), tests/apply_samba.rs (spnkt apply) and tests/dns_check.rs (the DNS
+# check, with dnsmasq as the nameserver) must have.
+e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs tests/dns_check.rs | grep -c '^#\[test\]')
 # Plus the wizard driven in a pseudo-terminal against the lab (tests/wizard_pty.rs: one
 # line per test using the lab; its bare-`spnkt` test needs no lab and prints none).
 wizard_expected=$(grep -c 'lab_available(' tests/wizard_pty.rs)
