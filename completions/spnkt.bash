@@ -192,7 +192,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__apply)
-            opts="-y -q -h --dry-run --prune --rotate --yes --wait-replication --replication-timeout --dc --json --quiet --help"
+            opts="-y -q -h --dry-run --prune --rotate --yes --no-dns-check --wait-replication --replication-timeout --dc --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,7 +268,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__create)
-            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --dry-run --yes --append --force --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-k -y -q -h --host --keytab --account --ou --delegation --delegate-to --protocol-transition --enctypes --no-upn --password-file --password-stdin --password-env --rotate --no-dns-check --dry-run --yes --append --force --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,7 +686,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__ktpass)
-            opts="-q -h --dry-run --yes --delegation --password-file --password-stdin --password-env --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --dry-run --yes --delegation --no-dns-check --password-file --password-stdin --password-env --wait-replication --replication-timeout --dc --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -964,7 +964,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__spn__subcmd__check)
-            opts="-q -h --host --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --host --no-dns-check --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,7 +1204,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__wizard)
-            opts="-q -h --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
+            opts="-q -h --no-dns-check --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -147,6 +147,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l protocol-transiti
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-upn -d 'Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l rotate -d 'If the account exists (without HTTP/HOST), take it over: converge its attributes and reset its password'
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-dns-check -d 'Do not check HOST in DNS (by default spnkt resolves it and warns when it is an alias (CNAME), whose canonical name browsers ask a ticket for, has no record, or has a domain controller\'s address)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l dry-run -d 'Print the plan (every LDAP change and file write) and change nothing'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l append -d 'Keep other principals\' entries of an existing keytab (this principal\'s are replaced)'
@@ -225,6 +226,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dc -d 'With --wait
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dry-run -d 'Print what would change and change nothing (exit status 10 if something would)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l prune -d 'Also remove accounts this plan created that it no longer lists (needs --yes)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s y -l yes -d 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l no-dns-check -d 'Do not check the services\' hosts in DNS (a service can also say dns_check = false)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
@@ -302,6 +304,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l no-dns-check -d 'With --host: do not check the host in DNS (by default spnkt resolves it and reports what browsers will ask a ticket for)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -328,6 +331,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l base-dn -d 'Searc
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l dry-run -d 'Say what the line would do and show the plan; change nothing (as ktpass\'s -answer)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l yes -d 'Do not ask for confirmation (as ktpass\'s +answer; required without a terminal)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l no-dns-check -d 'Do not look the host up in DNS (see spnkt create --help)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
@@ -387,6 +391,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l no-dns-check -d 'Do not check the web site\'s host name in DNS (by default the wizard resolves it and offers the canonical name of an alias, which is what browsers ask a ticket for)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'

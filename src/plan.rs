@@ -11,6 +11,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::ad::account::{Delegation, ServiceAccount, SupportedEnctypes, Uac};
+use crate::dns::HostCheck;
 
 /// One LDAP attribute with its values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,6 +111,10 @@ pub struct Plan {
     /// `HTTP/host@REALM`.
     pub principal: String,
     pub steps: Vec<Step>,
+    /// `create` (and the wizard): the DNS check of the host, made with the
+    /// preflight. Not a step: it changes nothing and never stops the plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_check: Option<HostCheck>,
 }
 
 impl Plan {
@@ -310,6 +315,7 @@ impl CreateSpec {
             command: "create".into(),
             principal: format!("{}@{}", self.spn(), self.realm),
             steps,
+            dns_check: None,
         }
     }
 }
@@ -445,6 +451,9 @@ impl fmt::Display for Plan {
         writeln!(f, "plan ({} {}):", self.command, self.principal)?;
         for (i, s) in self.steps.iter().enumerate() {
             write!(f, "  {}. {s}", i + 1)?;
+        }
+        if let Some(d) = &self.dns_check {
+            write!(f, "{d}")?;
         }
         Ok(())
     }

@@ -66,6 +66,7 @@ struct RawService {
     keytab: String,
     rotate_after_days: Option<u32>,
     keep_old: Option<u32>,
+    dns_check: Option<bool>,
 }
 
 /// The `[directory]` table, paths resolved; unset values fall back to the
@@ -101,6 +102,8 @@ pub struct Service {
     pub keytab: PathBuf,
     pub rotate_after_days: Option<u32>,
     pub keep_old: u32,
+    /// Check the host in DNS (`dns_check = false` turns it off for this service).
+    pub dns_check: bool,
 }
 
 /// One `[[service]]` entry as written, and the result of checking it.
@@ -313,6 +316,7 @@ fn check_service(s: &RawService, resolve: &dyn Fn(&str) -> PathBuf) -> Result<Se
         keytab: resolve(&s.keytab),
         rotate_after_days: s.rotate_after_days,
         keep_old: s.keep_old.unwrap_or(DEFAULT_KEEP_OLD),
+        dns_check: s.dns_check.unwrap_or(true),
     })
 }
 
@@ -398,6 +402,7 @@ rotate_after_days = 90
 host = "app2.example.test"
 delegation = "unconstrained"
 keytab = "/abs/app2.keytab"
+dns_check = false
 "#,
         )
         .unwrap();
@@ -415,7 +420,9 @@ keytab = "/abs/app2.keytab"
         assert!(
             matches!(&s.delegation, Delegation::Constrained { targets, .. } if targets == &["HTTP/backend.example.test"])
         );
+        assert!(s.dns_check);
         let s = p.entries[1].service.as_ref().unwrap();
+        assert!(!s.dns_check);
         assert_eq!(s.account, "svc-http-app2");
         assert_eq!(s.keytab, Path::new("/abs/app2.keytab"));
         assert_eq!(s.delegation, Delegation::Unconstrained);

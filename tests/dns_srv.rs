@@ -1,8 +1,13 @@
-//! DNS SRV discovery against a fake nameserver on 127.0.0.1 (UDP and TCP on the same
-//! port, in a thread of this test), answering canned replies chosen by the query
-//! name: records, a truncated UDP reply that forces TCP, NXDOMAIN, SERVFAIL, a
-//! compression-pointer loop, a reply with the wrong id, a dropped first datagram,
-//! and a "." target. Nothing but 127.0.0.1 is contacted.
+//! DNS against a fake nameserver on 127.0.0.1 (UDP and TCP on the same port, in a
+//! thread of this test), answering canned replies chosen by the query name and
+//! type. SRV discovery: records, a truncated UDP reply that forces TCP, NXDOMAIN,
+//! SERVFAIL, a compression-pointer loop, a reply with the wrong id, a dropped first
+//! datagram, and a "." target. Host lookups (A and AAAA at once): addresses, a
+//! CNAME chain that leaves the reply (its end is asked again), a CNAME loop across
+//! replies, NODATA, a truncated AAAA reply, an AAAA question the server fails, and
+//! a server that never answers within the budget. Nothing but 127.0.0.1 is
+//! contacted. (The DNS check against a real nameserver, dnsmasq, and the Samba AD
+//! lab is tests/dns_check.rs.)
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, UdpSocket};
@@ -11,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use spnkt::dns::{self, DnsError, Resolver, Srv};
+use spnkt::dns::{self, DnsError, Record, RecordData, Resolver, Srv};
 
 fn srv(priority: u16, weight: u16, port: u16, target: &str) -> Srv {
     Srv {
@@ -22,9 +27,64 @@ fn srv(priority: u16, weight: u16, port: u16, target: &str) -> Srv {
     }
 }
 
+fn rec(owner: &str, data: RecordData) -> Record {
+    Record {
+        owner: owner.into(),
+        ttl: 60,
+        data,
+    }
+}
+
+fn a(ip: &str) -> RecordData {
+    RecordData::A(ip.parse().unwrap())
+}
+
+fn aaaa(ip: &str) -> RecordData {
+    RecordData::Aaaa(ip.parse().unwrap())
+}
+
+fn cname(target: &str) -> RecordData {
+    RecordData::Cname(target.into())
+}
+
+/// The reply to an A or AAAA query for `name` with `id`.
+fn answer_address(name: &str, qtype: u16, id: u16, tcp: bool) -> Vec<Vec<u8>> {
+    let n = name.to_ascii_lowercase();
+    let v4 = qtype == dns::TYPE_A;
+    let reply = |rcode: u8, tc: bool, recs: &[Record]| {
+        vec![dns::encode_reply(id, name, qtype, rcode, tc, recs).unwrap()]
+    };
+    match n.as_str() {
+        "plain.addr.test" if v4 => reply(0, false, &[rec(&n, a("192.0.2.1"))]),
+        "plain.addr.test" => reply(0, false, &[rec(&n, aaaa("2001:db8::1"))]),
+        // The nameserver does not follow the chain (another zone): CNAME only.
+        "alias.leave.test" => reply(0, false, &[rec(&n, cname("far.other.test"))]),
+        "far.other.test" if v4 => reply(0, false, &[rec(&n, a("192.0.2.2"))]),
+        "far.other.test" => reply(0, false, &[]),
+        // A chain that comes back to where it started, one reply at a time.
+        "loop1.leave.test" => reply(0, false, &[rec(&n, cname("loop2.other.test"))]),
+        "loop2.other.test" => reply(0, false, &[rec(&n, cname("loop1.leave.test"))]),
+        // Followed by the nameserver, ending at a name without an address.
+        "dangling.addr.test" => reply(3, false, &[rec(&n, cname("gone.addr.test"))]),
+        "nodata.addr.test" => reply(0, false, &[]),
+        "tcaaaa.addr.test" if v4 => reply(0, false, &[rec(&n, a("192.0.2.3"))]),
+        "tcaaaa.addr.test" if !tcp => reply(0, true, &[]),
+        "tcaaaa.addr.test" => reply(0, false, &[rec(&n, aaaa("2001:db8::3"))]),
+        "aaaafail.addr.test" if v4 => reply(0, false, &[rec(&n, a("192.0.2.4"))]),
+        "aaaafail.addr.test" => reply(2, false, &[]),
+        "servfail.addr.test" => reply(2, false, &[]),
+        // Never answered.
+        "silent.addr.test" => vec![],
+        _ => reply(3, false, &[]),
+    }
+}
+
 /// The reply to a query for `name` with `id`; `tcp` says which transport asked.
 /// None: send nothing.
-fn answer(name: &str, id: u16, tcp: bool, drops: &AtomicUsize) -> Vec<Vec<u8>> {
+fn answer(name: &str, qtype: u16, id: u16, tcp: bool, drops: &AtomicUsize) -> Vec<Vec<u8>> {
+    if qtype == dns::TYPE_A || qtype == dns::TYPE_AAAA {
+        return answer_address(name, qtype, id, tcp);
+    }
     let n = name.to_ascii_lowercase();
     let ok = |recs: &[Srv]| dns::encode_response(id, name, 0, false, recs).unwrap();
     match n.as_str() {
@@ -76,9 +136,10 @@ fn answer(name: &str, id: u16, tcp: bool, drops: &AtomicUsize) -> Vec<Vec<u8>> {
     }
 }
 
-fn parse_query(q: &[u8]) -> Option<(u16, String)> {
+fn parse_query(q: &[u8]) -> Option<(u16, String, u16)> {
     let d = dns::decode_response(q).ok()?;
-    Some((d.id, d.question?.0))
+    let (name, qtype, _) = d.question?;
+    Some((d.id, name, qtype))
 }
 
 /// Start the fake nameserver once; its address.
@@ -101,10 +162,10 @@ fn server() -> SocketAddr {
                 let Ok((n, from)) = udp.recv_from(&mut buf) else {
                     continue;
                 };
-                let Some((id, name)) = parse_query(&buf[..n]) else {
+                let Some((id, name, qtype)) = parse_query(&buf[..n]) else {
                     continue;
                 };
-                for reply in answer(&name, id, false, &d) {
+                for reply in answer(&name, qtype, id, false, &d) {
                     let _ = udp.send_to(&reply, from);
                 }
             }
@@ -120,10 +181,10 @@ fn server() -> SocketAddr {
                 if s.read_exact(&mut q).is_err() {
                     continue;
                 }
-                let Some((id, name)) = parse_query(&q) else {
+                let Some((id, name, qtype)) = parse_query(&q) else {
                     continue;
                 };
-                for reply in answer(&name, id, true, &drops) {
+                for reply in answer(&name, qtype, id, true, &drops) {
                     let mut framed = (reply.len() as u16).to_be_bytes().to_vec();
                     framed.extend_from_slice(&reply);
                     let _ = s.write_all(&framed);
@@ -232,6 +293,127 @@ fn next_server_after_a_dead_one() {
         ..Resolver::new(vec!["127.0.0.1:1".parse().unwrap(), server()])
     };
     assert_eq!(r.lookup_srv("_kerberos._tcp.OK.TEST").unwrap().len(), 3);
+}
+
+fn addresses(h: &dns::HostAddresses) -> Vec<String> {
+    h.addresses.iter().map(|a| a.to_string()).collect()
+}
+
+const BUDGET: Duration = Duration::from_secs(3);
+
+#[test]
+fn host_addresses_in_one_round() {
+    let h = resolver().lookup_host("PLAIN.addr.test.", BUDGET).unwrap();
+    assert_eq!(h.name, "plain.addr.test");
+    assert_eq!(addresses(&h), ["192.0.2.1", "2001:db8::1"]);
+    assert!(h.chain.is_empty() && !h.nxdomain);
+    assert_eq!(h.canonical(), "plain.addr.test");
+    assert_eq!(h.queries, 2);
+    assert_eq!(h.server, server());
+}
+
+#[test]
+fn a_chain_that_leaves_the_reply_is_asked_again() {
+    let h = resolver().lookup_host("alias.leave.test", BUDGET).unwrap();
+    assert_eq!(h.chain, ["far.other.test"]);
+    assert_eq!(h.canonical(), "far.other.test");
+    assert_eq!(addresses(&h), ["192.0.2.2"]);
+    assert_eq!(h.queries, 4);
+}
+
+#[test]
+fn a_cname_loop_across_replies_is_malformed() {
+    let e = resolver()
+        .lookup_host("loop1.leave.test", BUDGET)
+        .unwrap_err();
+    assert!(matches!(e, DnsError::Malformed(_)), "{e}");
+    assert!(e.to_string().contains("CNAME loop"), "{e}");
+}
+
+#[test]
+fn nxdomain_nodata_and_a_dangling_alias() {
+    let h = resolver().lookup_host("nx.addr.test", BUDGET).unwrap();
+    assert!(h.nxdomain && h.is_empty());
+    let h = resolver().lookup_host("nodata.addr.test", BUDGET).unwrap();
+    assert!(!h.nxdomain && h.is_empty());
+    // NXDOMAIN with a CNAME (RFC 6604): the alias exists, its end does not.
+    let h = resolver()
+        .lookup_host("dangling.addr.test", BUDGET)
+        .unwrap();
+    assert!(h.nxdomain && !h.is_empty());
+    assert_eq!(h.canonical(), "gone.addr.test");
+    assert!(h.addresses.is_empty());
+    assert_eq!(h.queries, 2);
+}
+
+#[test]
+fn a_truncated_aaaa_reply_is_asked_over_tcp() {
+    let h = resolver().lookup_host("tcaaaa.addr.test", BUDGET).unwrap();
+    assert_eq!(addresses(&h), ["192.0.2.3", "2001:db8::3"]);
+}
+
+#[test]
+fn a_failed_aaaa_question_is_no_aaaa_record_but_a_failed_a_question_is_an_error() {
+    let h = resolver()
+        .lookup_host("aaaafail.addr.test", BUDGET)
+        .unwrap();
+    assert_eq!(addresses(&h), ["192.0.2.4"]);
+    let e = resolver()
+        .lookup_host("servfail.addr.test", BUDGET)
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DnsError::Rcode {
+                rcode: "SERVFAIL",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // ... and the next server is asked.
+    let r = Resolver {
+        timeout: Duration::from_millis(700),
+        ..Resolver::new(vec!["127.0.0.1:1".parse().unwrap(), server()])
+    };
+    assert_eq!(
+        addresses(&r.lookup_host("plain.addr.test", BUDGET).unwrap()).len(),
+        2
+    );
+}
+
+#[test]
+fn the_budget_bounds_a_silent_server() {
+    let start = Instant::now();
+    let r = Resolver {
+        timeout: Duration::from_millis(400),
+        ..Resolver::new(vec![server(), server()])
+    };
+    let e = r
+        .lookup_host("silent.addr.test", Duration::from_millis(1000))
+        .unwrap_err();
+    assert!(matches!(e, DnsError::Timeout { .. }), "{e}");
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_millis(1600),
+        "{took:?}"
+    );
+    // With backoff the waits double: 0.1 + 0.2 + 0.4 s for three attempts.
+    let r = Resolver {
+        timeout: Duration::from_millis(100),
+        attempts: 3,
+        backoff: true,
+        ..Resolver::new(vec![server()])
+    };
+    let start = Instant::now();
+    let e = r.lookup_host("silent.addr.test", BUDGET).unwrap_err();
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(650) && took < Duration::from_millis(1200),
+        "{took:?}"
+    );
+    // The error says how long the server was waited for in all.
+    assert!(e.to_string().contains("did not answer within 7"), "{e}");
 }
 
 /// Run spnkt without --kdc/--ldap-url against the fake nameserver. It stops at the

@@ -3,8 +3,9 @@
 #
 # On a fresh Debian machine as root it installs the real peers the tests are judged
 # by (MIT krb5 tools, an MIT KDC, curl, a Samba AD DC, OpenLDAP's ldap-utils, Apache +
-# mod_auth_gssapi, a JDK, python3-gssapi), starts the Samba AD lab (tests/lab/samba-lab.sh) and the two-DC
-# lab (tests/lab/samba-lab2.sh: CORP.TEST, DCs on 127.0.0.11 and 127.0.0.12, for
+# mod_auth_gssapi, a JDK, python3-gssapi, dnsmasq), starts the Samba AD lab
+# (tests/lab/samba-lab.sh) and the two-DC lab (tests/lab/samba-lab2.sh: CORP.TEST, DCs
+# on 127.0.0.11 and 127.0.0.12, for
 # tests/multidc_samba.rs), then runs formatting, lint and every test with those peers
 # REQUIRED (SPNKT_REQUIRE_PEERS=1: a missing peer fails instead of skipping), and
 # stops the labs it started again, also on failure. Without root it runs the same,
@@ -49,6 +50,7 @@ need apache2 apache2
 # with the JAAS file and JVM options `spnkt config --for java` writes.
 need javac default-jdk-headless
 need java default-jdk-headless
+need dnsmasq dnsmasq-base  # a real nameserver for the DNS check: tests/dns_check.rs
 # MIT's own GSS-API acceptor, from Python (Debian's python3), judges spnkt's
 # GSS-API initiator (tests/gss_mit.rs); its initiator makes the SPNEGO tokens the Java
 # acceptor of tests/config_samba.rs accepts.
@@ -130,9 +132,10 @@ fi
 # The end-to-end tests against the Samba AD lab each print one "*** samba e2e test"
 # line once they passed: every #[test] in tests/e2e_samba.rs (create, rotate, delete,
 # spn, account), tests/apply_samba.rs (spnkt apply), tests/ktpass_samba.rs (ktpass and
-# setspn command lines) and tests/config_samba.rs (spnkt config: Apache and a Java
-# acceptor with the files it writes) must have.
-e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs tests/ktpass_samba.rs tests/config_samba.rs | grep -c '^#\[test\]')
+# setspn command lines), tests/config_samba.rs (spnkt config: Apache and a Java
+# acceptor with the files it writes) and tests/dns_check.rs (the DNS check, with
+# dnsmasq as the nameserver) must have.
+e2e_expected=$(cat tests/e2e_samba.rs tests/apply_samba.rs tests/ktpass_samba.rs tests/config_samba.rs tests/dns_check.rs | grep -c '^#\[test\]')
 # Plus the wizard driven in a pseudo-terminal against the lab (tests/wizard_pty.rs: one
 # line per test using the lab; its bare-`spnkt` test needs no lab and prints none).
 wizard_expected=$(grep -c 'lab_available(' tests/wizard_pty.rs)

@@ -45,11 +45,12 @@ struct Wizard {
 impl Wizard {
     /// `spnkt wizard` with the lab's krb5.conf, CA (SPNKT_CA_CERT) and `ccache`.
     fn start(lab: &Lab, ccache: &Path) -> Wizard {
-        Wizard::start_with(lab, ccache, true)
+        Wizard::start_with(lab, ccache, true, &[])
     }
 
-    /// Like [`Wizard::start`], telling spnkt the lab's CA only when `ca` is set.
-    fn start_with(lab: &Lab, ccache: &Path, ca: bool) -> Wizard {
+    /// Like [`Wizard::start`], telling spnkt the lab's CA only when `ca` is set, with
+    /// `env` on top.
+    fn start_with(lab: &Lab, ccache: &Path, ca: bool, env: &[(&str, &str)]) -> Wizard {
         let mut c = Command::new(spnkt_bin());
         for (k, _) in std::env::vars() {
             if k.starts_with("SPNKT_") || k.starts_with("KRB5") {
@@ -65,6 +66,7 @@ impl Wizard {
         if ca {
             c.env("SPNKT_CA_CERT", &lab.ca_cert);
         }
+        c.envs(env.iter().copied());
         // Generous: two cores, PBKDF2, a DC shared with other suites.
         let session = spawn_command(c, Some(60_000)).expect("spawn spnkt wizard in a pty");
         Wizard {
@@ -399,7 +401,7 @@ fn wizard_shows_an_untrusted_certificate_and_asks_for_its_ca() {
         .expect("openssl prints NAME=FINGERPRINT");
 
     let keytab = lab.work().join("untrusted.keytab");
-    let mut w = Wizard::start_with(&lab, &no_ccache(&lab), false);
+    let mut w = Wizard::start_with(&lab, &no_ccache(&lab), false, &[]);
     w.answer("Domain controller URL", &lab.ldaps_url);
     w.answer("Bind user", &lab.admin_user);
     w.answer("Password for", &lab.admin_password);
@@ -435,6 +437,94 @@ fn wizard_shows_an_untrusted_certificate_and_asks_for_its_ca() {
 
 /// `spnkt` alone on a terminal offers the wizard; declined, it prints the help (exit 2).
 /// Needs no lab.
+#[test]
+fn wizard_dns_check_offers_the_canonical_name_of_an_alias() {
+    let test = "wizard_dns_check_offers_the_canonical_name_of_an_alias";
+    let Some(lab) = lab_available(test) else {
+        return;
+    };
+    let Some(dnsmasq) = support::dnsmasq::dnsmasq_available(test) else {
+        return;
+    };
+    let (alias, alias_sam) = names("al");
+    let (canonical, sam) = names("cn");
+    let (machine_alias, machine_sam) = names("m");
+    let dc_ip = lab
+        .ldaps_url
+        .trim_start_matches("ldaps://")
+        .split(':')
+        .next()
+        .unwrap()
+        .to_owned();
+    // alias -> canonical (an A record); machine_alias -> the DC's own name.
+    let dns = support::dnsmasq::Dnsmasq::start(
+        &dnsmasq,
+        &lab.domain,
+        &[
+            format!("--host-record={canonical},192.0.2.20"),
+            format!("--cname={alias},{canonical}"),
+            format!("--host-record={},{dc_ip}", lab.dc_host),
+            format!("--cname={machine_alias},{}", lab.dc_host),
+        ],
+    );
+    let _cleanup = lab.cleanup(&[&sam, &alias_sam, &machine_sam]);
+    let keytab = lab.work().join("canonical.keytab");
+    let server = dns.addr.to_string();
+    let mut w = Wizard::start_with(
+        &lab,
+        &no_ccache(&lab),
+        true,
+        &[("SPNKT_DNS_SERVER", &server)],
+    );
+    w.connect(&lab);
+    // An alias of the DC: a red flag, and the wizard does not go on by default.
+    w.answer("Web site host name", &machine_alias);
+    w.expect("RED FLAG");
+    w.answer("anyway", "");
+    w.expect("choose another host name (or fix DNS first)");
+    // An alias of a virtual host name: its canonical name is offered, and taken.
+    w.answer("Web site host name", &alias);
+    w.expect(&format!("ok: nobody holds HTTP/{alias}"));
+    w.expect(&format!("is an alias of {canonical}"));
+    w.expect("Host name for the SPN");
+    w.expect(&format!("use {canonical} (what browsers ask a ticket for)"));
+    w.send("\r");
+    w.expect(&format!("Web site host name: {canonical}"));
+    w.expect(&format!("ok: nobody holds HTTP/{canonical}"));
+    w.expect(&format!("DNS: {canonical} has address 192.0.2.20"));
+    w.expect("Account name");
+    w.expect(&sam); // suggested for the canonical name
+    w.send("\r");
+    w.answer("Container (OU)", "");
+    w.answer("Delegation", "");
+    w.answer("Encryption types", "");
+    w.answer("Account password", "");
+    w.answer("Keytab file", path_str(&keytab));
+    w.expect("The plan");
+    w.expect(&format!("DNS: {canonical} has address 192.0.2.20"));
+    w.expect(&format!("--host {canonical}"));
+    w.answer("Create it now?", "y");
+    w.expect("Keytab fingerprint");
+    let (code, transcript) = w.finish();
+    assert_eq!(code, 0, "{transcript}");
+
+    // The account holds the canonical name's SPN; nothing was made for the aliases.
+    assert_eq!(
+        lab.ldap_attr(&format!("(sAMAccountName={sam})"), "servicePrincipalName"),
+        [format!("HTTP/{canonical}")]
+    );
+    for a in [&alias, &machine_alias] {
+        assert!(
+            !lab.ldap_exists(&format!("(servicePrincipalName=HTTP/{a})")),
+            "HTTP/{a} exists:\n{transcript}"
+        );
+    }
+    let cc = lab.kinit_admin();
+    let (ok, out) = lab.kvno_k_output(&keytab, &lab.http_principal(&canonical), &cc);
+    assert!(ok, "kvno -k: {out}\n{transcript}");
+    ran(test);
+}
+
 #[test]
 fn bare_spnkt_on_a_terminal_offers_the_wizard() {
     let start = || {

@@ -32,6 +32,7 @@ pub fn create_args(
         no_upn: false,
         password: PasswordArgs::default(),
         rotate: false,
+        no_dns_check: false,
         dry_run: true,
         yes: false,
         append: false,
@@ -119,6 +120,9 @@ pub fn command_line(a: &CreateArgs) -> String {
     if a.force {
         flags.push("--force");
     }
+    if a.no_dns_check {
+        flags.push("--no-dns-check");
+    }
     if d.starttls {
         flags.push("--starttls");
     }
@@ -180,6 +184,7 @@ mod tests {
         a.force = false;
         a.append = true;
         a.password.password_env = Some(ACCOUNT_PASSWORD_ENV.into());
+        a.no_dns_check = true;
         a
     }
 
@@ -201,6 +206,7 @@ mod tests {
             "--bind-user Administrator@EXAMPLE.TEST",
             "--bind-password-env SPNKT_BIND_PASSWORD",
             "--append",
+            "--no-dns-check",
             "--yes",
         ] {
             assert!(flat.contains(want), "{want} missing in {line}");
@@ -236,7 +242,7 @@ mod tests {
         assert_eq!(b.delegate_to, a.delegate_to);
         assert_eq!(b.password.password_env, a.password.password_env);
         assert_eq!(b.directory.ca_cert, a.directory.ca_cert);
-        assert!(b.yes && b.append && !b.force);
+        assert!(b.yes && b.append && !b.force && b.no_dns_check);
     }
 
     /// Enough of POSIX word splitting for the rendered line: spaces and '...'.

@@ -136,6 +136,7 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         dry_run: args.dry_run,
         prune: args.prune,
         rotate: forced,
+        dns_check: !args.no_dns_check,
     };
     let reports = apply::apply(&mut session, &request, ui).map_err(engine)?;
     finish(&plan, args, &reports, Some(&session))
@@ -233,6 +234,9 @@ fn render(
         }
         for note in &r.notes {
             human.push_str(&format!("    note: {note}\n"));
+        }
+        for w in &r.warnings {
+            human.push_str(&format!("    warning: {w}\n"));
         }
         for l in crate::provision::replication::table_text(&r.replication).lines() {
             human.push_str(&format!("    {}\n", l.trim_start()));

@@ -132,6 +132,7 @@ pub fn request(args: &CreateArgs, ui: &mut Ui) -> anyhow::Result<create::Request
         keytab: args.keytab.clone(),
         keytab_mode,
         take_over: args.rotate,
+        dns_check: !args.no_dns_check,
     })
 }
 

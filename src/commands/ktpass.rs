@@ -94,6 +94,7 @@ pub fn run(args: &KtpassArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     c.force = false;
     c.directory.kerberos.realm.get_or_insert(realm.clone());
     c.delegation = args.delegation;
+    c.no_dns_check = args.no_dns_check;
     c.password = args.password.clone();
     c.replication = args.replication.clone();
     c.dry_run = args.dry_run || line.answer == Some(false);

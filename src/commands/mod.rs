@@ -154,6 +154,17 @@ impl provision::Progress for Ui {
         Ui::note(self, message);
     }
 
+    /// `warning: RED FLAG: ...`, red and bold on a terminal (unless NO_COLOR).
+    fn alarm(&mut self, message: String) {
+        let msg = format!("RED FLAG: {message}");
+        let loud = dialoguer::console::style(format!("warning: {msg}"))
+            .for_stderr()
+            .red()
+            .bold();
+        self.line(&loud.to_string());
+        self.warnings.push(msg);
+    }
+
     /// `[3/7] enable CN=...`: the first line of the step as the plan shows it.
     fn step(&mut self, number: usize, total: usize, step: &Step) {
         let text = step.to_string();

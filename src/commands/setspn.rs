@@ -93,6 +93,7 @@ pub fn run(args: &SetspnArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             spn::check(
                 &SpnCheckArgs {
                     host: None,
+                    no_dns_check: true,
                     directory: d,
                 },
                 ui,

@@ -1,5 +1,6 @@
 //! `spnkt spn list|add|remove|check`: setspn -L/-Q/-S/-D/-X over LDAP (the engine:
-//! [`crate::provision::spn`]).
+//! [`crate::provision::spn`]); `spn check --host` also checks the host in DNS
+//! ([`crate::provision::dnscheck`]).
 
 use std::fmt::Write as _;
 
@@ -8,7 +9,7 @@ use super::{Outcome, Reported, Ui};
 use crate::cli::{SpnChangeArgs, SpnCheckArgs, SpnListArgs};
 use crate::exit::CliError;
 use crate::hostname;
-use crate::provision::spn;
+use crate::provision::{dnscheck, spn};
 
 fn lower_host(input: &str) -> Result<String, CliError> {
     let h = input.trim().trim_end_matches('.').to_ascii_lowercase();
@@ -120,13 +121,27 @@ pub fn check(args: &SpnCheckArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     for p in problems {
         let _ = writeln!(human, "  - {}", p.detail);
     }
-    let json = serde_json::json!({
+    // The host in DNS: what browsers will ask a ticket for (warnings only).
+    let dns_check = host.as_deref().map(|h| {
+        if args.no_dns_check {
+            dnscheck::skipped(h)
+        } else {
+            dnscheck::check(&mut session, h, None, ui)
+        }
+    });
+    if let Some(d) = &dns_check {
+        human.push_str(&d.to_string());
+    }
+    let mut json = serde_json::json!({
         "objects": report.objects,
         "spns": report.spns,
         "problems": problems,
         "ok": problems.is_empty(),
         "ldap_round_trips": session.round_trips(),
     });
+    if let Some(d) = &dns_check {
+        json["dns_check"] = serde_json::to_value(d).unwrap_or_default();
+    }
     let outcome = Outcome {
         human,
         json: Some(json),

@@ -4,7 +4,10 @@
 //! from DNS SRV, the admin from the credential cache, the containers from the
 //! directory), asks one validated question at a time and builds the same
 //! [`create::Request`] as `spnkt create`, which the engine checks (its preflight, as
-//! each answer comes in), plans, and runs once the plan is confirmed. The answers
+//! each answer comes in), plans, and runs once the plan is confirmed. The host is
+//! checked in DNS once, after its preflight: for an alias the canonical name (what
+//! browsers ask a ticket for) is offered instead, and an alias of a machine name
+//! (a red flag) is not taken unless the admin insists; the report goes into the plan. The answers
 //! also fill a [`CreateArgs`] for the equivalent command line it prints; secrets
 //! appear there only as the `--*-password-env` names, and stay in memory here.
 //!
@@ -32,7 +35,7 @@ use crate::krb::Password;
 use crate::plan::KeytabMode;
 use crate::provision::bind::KerberosLogin;
 use crate::provision::credentials::{self, CcacheSource};
-use crate::provision::{self, Bind, Session, create, locate, lookup};
+use crate::provision::{self, Bind, Session, create, dnscheck, locate, lookup};
 use crate::validate;
 
 const PROMPTING: u8 = 0;
@@ -54,7 +57,7 @@ pub fn run(args: &WizardArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         .into());
     }
     install_interrupt_handler();
-    wizard(&args.directory, ui)
+    wizard(&args.directory, args.no_dns_check, ui)
 }
 
 /// The directory answers: the equivalent command line's flags, and the bind
@@ -333,7 +336,7 @@ fn wizard_advice(e: &provision::Error) -> Option<String> {
     })
 }
 
-fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
+fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Result<Outcome> {
     say("spnkt wizard: one SPNEGO (Kerberos web single sign-on) service account and its keytab.");
     say(
         "Nothing is changed in the directory until you confirm the plan at the end; Ctrl-C stops at any question.",
@@ -360,33 +363,43 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         ous,
     } = connect_directory(given, &found, ui)?;
 
-    // The virtual host, with create's checks and preflight right away.
+    // The virtual host, with create's checks and preflight right away, then DNS:
+    // for an alias, the canonical name (what browsers ask a ticket for) is offered.
     let keytab_guess = |label: &str| PathBuf::from(format!("{label}.keytab"));
-    let host = loop {
-        explain(
-            "The web site's host name exactly as users type it in the browser (https://NAME/): a lower-case FQDN.",
-        );
-        explain(
-            "The SPN is always HTTP/NAME, also for https:// sites. Use a virtual host name of its own (a DNS alias), not a machine's name: machines already have HOST/ keys.",
-        );
-        let h = ask_text("Web site host name", None, |s| {
-            hostname::check_host(s)
-                .map(|h| h.name)
-                .map_err(|e| message(&e))
-        })?;
+    let mut preset: Option<String> = None;
+    let (host, host_dns) = loop {
+        let h = match preset.take() {
+            Some(h) => {
+                say(&format!("Web site host name: {h}"));
+                h
+            }
+            None => {
+                explain(
+                    "The web site's host name exactly as users type it in the browser (https://NAME/): a lower-case FQDN.",
+                );
+                explain(
+                    "The SPN is always HTTP/NAME, also for https:// sites. Use a virtual host name of its own (a DNS alias), not a machine's name: machines already have HOST/ keys.",
+                );
+                ask_text("Web site host name", None, |s| {
+                    hostname::check_host(s)
+                        .map(|h| h.name)
+                        .map_err(|e| message(&e))
+                })?
+            }
+        };
         let host = hostname::check_host(&h).map_err(anyhow::Error::new)?;
         let probe = probe_request(&host, None, &keytab_guess(host.first_label()));
         say(&format!(
             "checking {} in the directory (as `spnkt create --dry-run` does) ...",
             host.spn()
         ));
-        match answers.prepare(&probe, ui) {
-            Ok(_) => {
+        let session = match answers.prepare(&probe, ui) {
+            Ok((session, _)) => {
                 say(&format!(
                     "ok: nobody holds {} and it is no machine's name",
                     host.spn()
                 ));
-                break host;
+                Some(session)
             }
             Err(e) => {
                 say(&format!("the directory says no: {}", error_text(&e)));
@@ -398,9 +411,54 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                     continue;
                 }
                 say("(that concerns the account name, asked next)");
-                break host;
+                None
+            }
+        };
+        if no_dns_check {
+            break (host.clone(), dnscheck::skipped(&host.name));
+        }
+        let mut session = match session {
+            Some(s) => s,
+            None => answers.connect(ui)?,
+        };
+        say(&format!(
+            "checking {} in DNS (browsers ask a ticket for the name it resolves to) ...",
+            host.name
+        ));
+        let report = dnscheck::check(&mut session, &host.name, None, ui);
+        if report.has_red_flag() {
+            if ask_confirm(
+                &format!(
+                    "Go on with {} anyway (SPNEGO will fail until DNS is fixed)?",
+                    host.name
+                ),
+                false,
+            )? {
+                break (host, report);
+            }
+            say("choose another host name (or fix DNS first)");
+            continue;
+        }
+        if report.is_alias() {
+            explain(&format!(
+                "{} is an alias of {}: browsers ask for {}, so that is the SPN the account should hold.",
+                host.name, report.canonical, report.browser_spn
+            ));
+            let items = [
+                format!("use {} (what browsers ask a ticket for)", report.canonical),
+                format!("keep {}", host.name),
+                "type another name".to_owned(),
+            ];
+            match ask_select("Host name for the SPN", &items, 0)? {
+                0 => {
+                    preset = Some(report.canonical.clone());
+                    continue;
+                }
+                1 => break (host, report),
+                _ => continue,
             }
         }
+        break (host, report);
     };
 
     // The account name.
@@ -541,6 +599,7 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     if typed_password.is_some() {
         args.password.password_env = Some(ACCOUNT_PASSWORD_ENV.to_owned());
     }
+    args.no_dns_check = no_dns_check;
     args.append = keytab_mode == KeytabChoice::Append;
     args.force = keytab_mode == KeytabChoice::Replace;
     let request = create::Request {
@@ -562,11 +621,14 @@ fn wizard(given: &DirectoryArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             KeytabChoice::Replace => KeytabMode::Replace,
         },
         take_over: false,
+        // Checked at the host question; its report goes into the plan below.
+        dns_check: false,
     };
     if request.enctypes.contains(&crate::krb::Enctype::RC4_HMAC) {
         ui.warn("rc4-hmac requested: RC4 is weak and Windows domain controllers are dropping it; use AES unless a client still needs it");
     }
-    let (mut session, prepared) = answers.prepare(&request, ui)?;
+    let (mut session, mut prepared) = answers.prepare(&request, ui)?;
+    prepared.plan.dns_check = Some(host_dns);
     say("");
     say("The plan (what `spnkt create --dry-run` shows):");
     eprint!("{}", prepared.plan);
@@ -619,6 +681,8 @@ fn probe_request(host: &Host, account: Option<String>, keytab: &Path) -> create:
         // A probe only: an existing file is asked about later.
         keytab_mode: KeytabMode::Replace,
         take_over: false,
+        // The wizard checks DNS once, after the host's preflight.
+        dns_check: false,
     }
 }
 

@@ -68,8 +68,15 @@ pub struct ServiceReport {
     pub action: &'static str,
     /// What changes (changed), in words.
     pub changes: Vec<String>,
-    /// Notes and warnings.
+    /// Notes (and the warnings of the checks before the DNS check).
     pub notes: Vec<String>,
+    /// Warnings of the DNS check (a `RED FLAG: ` first for a CNAME to a machine name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// The DNS check of the host (none for an entry that failed before it, or a
+    /// pruned account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_check: Option<crate::dns::HostCheck>,
     /// Why it failed.
     pub error: Option<ErrorReport>,
     /// The keytab file.
@@ -99,6 +106,8 @@ impl ServiceReport {
             action: "failed",
             changes: Vec::new(),
             notes: Vec::new(),
+            warnings: Vec::new(),
+            dns_check: None,
             error: None,
             keytab: None,
             kvno: None,
@@ -149,6 +158,9 @@ pub struct Request<'a> {
     pub prune: bool,
     /// Hosts to rotate now.
     pub rotate: HashSet<String>,
+    /// Check each service's host in DNS (unless the service says `dns_check =
+    /// false`); false: `--no-dns-check`.
+    pub dns_check: bool,
 }
 
 fn entry_error(index: usize, line: usize, e: &CliError) -> ErrorReport {
@@ -426,6 +438,18 @@ fn service(
         report.kvno = a.kvno;
     }
     let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some());
+    report.dns_check = Some(if request.dns_check && svc.dns_check {
+        let dn = existing
+            .as_ref()
+            .map_or_else(|| spec.dn(), |a| a.dn.clone());
+        let mut found = Collect::default();
+        let check = super::dnscheck::check(session, &svc.host.name, Some(&dn), &mut found);
+        report.notes.extend(found.notes);
+        report.warnings.extend(found.warnings);
+        check
+    } else {
+        super::dnscheck::skipped(&svc.host.name)
+    });
     let d = diff(&spec, existing.as_ref(), &state, due.as_deref());
     report.changes = d.changes.clone();
     keytab_directory(run, svc, report)?;

@@ -375,6 +375,7 @@ pub fn diff(
             command: "apply".into(),
             principal: format!("{}@{}", spec.spn(), spec.realm),
             steps,
+            dns_check: None,
         },
     }
 }

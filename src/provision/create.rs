@@ -1,8 +1,8 @@
 //! Create (or converge) the account for `HTTP/host` and a keytab the KDC has proven.
 //!
 //! [`prepare`] is read-only: the KDC must answer, the [`preflight`] must find nothing
-//! in the way, and the [`Plan`] is built (what `--dry-run` and the confirmation
-//! show). [`execute()`] runs it: add disabled, set the password, enable; kvno, salt,
+//! in the way, the [`Plan`] is built (what `--dry-run` and the confirmation
+//! show), and the host is checked in DNS ([`dnscheck`]: warnings only). [`execute()`] runs it: add disabled, set the password, enable; kvno, salt,
 //! keys, proof, keytab. A failed LDAP step is undone (the account this run added is
 //! deleted again); a failed key step leaves the account in place and no keytab.
 
@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use super::execute::{self, Executed, KeyTarget, StepFailure};
 use super::facts::{Facts, uac_text};
-use super::{Error, Progress, Session, keys, preflight, replication};
+use super::{Error, Progress, Session, dnscheck, keys, preflight, replication};
 use crate::ad::account::{Delegation, ServiceAccount, SupportedEnctypes};
 use crate::exit::Exit;
 use crate::hostname::Host;
@@ -44,6 +44,8 @@ pub struct Request {
     pub keytab_mode: KeytabMode,
     /// Take over an existing account of that name that does not hold the SPN.
     pub take_over: bool,
+    /// Check the host in DNS ([`dnscheck`]); false: `--no-dns-check`.
+    pub dns_check: bool,
 }
 
 /// A checked request and its plan, ready to be shown and run.
@@ -102,7 +104,9 @@ pub fn delegation_name(d: &Delegation) -> &'static str {
     }
 }
 
-/// Read-only: check that the KDC answers, run the preflight, build the plan.
+/// Read-only: check that the KDC answers, run the preflight, build the plan, check
+/// the host in DNS (unless `request.dns_check` is false; the result is in the
+/// plan, and never stops it).
 pub fn prepare(
     session: &mut Session,
     request: &Request,
@@ -146,7 +150,15 @@ pub fn prepare(
         keytab_mode: request.keytab_mode,
         keytab_enctypes: request.enctypes.iter().map(Enctype::to_string).collect(),
     };
-    let plan = spec.plan(existing.as_ref());
+    let mut plan = spec.plan(existing.as_ref());
+    plan.dns_check = Some(if request.dns_check {
+        let dn = existing
+            .as_ref()
+            .map_or_else(|| spec.dn(), |a| a.dn.clone());
+        dnscheck::check(session, &request.host.name, Some(&dn), progress)
+    } else {
+        dnscheck::skipped(&request.host.name)
+    });
     Ok(Prepared {
         spec,
         plan,

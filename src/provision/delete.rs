@@ -49,6 +49,7 @@ pub fn prepare(session: &mut Session, host: &Host, force: bool) -> Result<Prepar
         steps: vec![Step::DeleteAccount {
             dn: account.dn.clone(),
         }],
+        dns_check: None,
     };
     Ok(Prepared { account, plan })
 }

@@ -6,6 +6,7 @@
 //! [`Plan`](crate::plan::Plan) executor with its undo ([`execute`]), the key steps
 //! (salt, derivation, proof with the KDC, keytab merge and write: [`keys`]), the
 //! operations built from them ([`create`], [`rotate`], [`delete`], [`spn`]), the
+//! DNS check of a web site's host name ([`dnscheck`]), the
 //! converge logic of `spnkt apply` ([`converge`], [`apply`]) and the live ticket of
 //! `spnkt verify --live` ([`live`]).
 //!
@@ -52,6 +53,7 @@
 //!     keytab: "portal.keytab".into(),
 //!     keytab_mode: KeytabMode::New,
 //!     take_over: false,
+//!     dns_check: true,
 //! };
 //! let prepared = create::prepare(&mut session, &request, &mut progress)?;
 //! print!("{}", prepared.plan); // what will be done
@@ -77,6 +79,7 @@ pub mod converge;
 pub mod create;
 pub mod credentials;
 pub mod delete;
+pub mod dnscheck;
 mod error;
 pub mod execute;
 mod facts;
@@ -108,6 +111,12 @@ pub trait Progress {
     fn warn(&mut self, message: String);
     /// Something worth knowing (where a setting came from, what was decided).
     fn note(&mut self, message: String);
+    /// A warning that must not be missed: the setup will fail as it is (a web
+    /// site's name is an alias of a computer's). By default a warning that starts
+    /// with `RED FLAG: `.
+    fn alarm(&mut self, message: String) {
+        self.warn(format!("RED FLAG: {message}"));
+    }
     /// Step `number` (1-based) of `total` of a plan is about to run.
     fn step(&mut self, _number: usize, _total: usize, _step: &Step) {}
     /// `apply` is about to work through `services` services.

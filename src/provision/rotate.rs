@@ -97,6 +97,7 @@ pub fn prepare(
         command: "rotate".into(),
         principal: format!("{spn}@{realm}"),
         steps,
+        dns_check: None,
     };
     Ok(Prepared {
         account,

@@ -67,6 +67,9 @@ pub struct Session {
     pub kdc_elsewhere: bool,
     /// Replication waiting, as asked for.
     pub replication: locate::Replication,
+    /// Why the DNS check could not ask a nameserver earlier in this run (a timeout):
+    /// the next checks do not wait for it again.
+    pub(super) dns_unreachable: Option<String>,
 }
 
 /// How long one domain controller among several may take to answer a connection.
@@ -209,6 +212,7 @@ impl Session {
             read_only,
             kdc_elsewhere,
             replication: settings.replication,
+            dns_unreachable: None,
         })
     }
 

@@ -1,7 +1,8 @@
 //! A test nameserver on 127.0.0.1 (UDP, an ephemeral port) answering SRV queries
-//! from a table the test gives; NXDOMAIN for any other name. spnkt finds it
-//! through `SPNKT_DNS_SERVER=127.0.0.1:PORT`. The table can be changed while it
-//! runs. Replies are encoded by spnkt's own `dns::encode_response`.
+//! from a table the test gives; NXDOMAIN for any other name (and for the A and AAAA
+//! questions of the DNS check of a web site). spnkt finds it through
+//! `SPNKT_DNS_SERVER=127.0.0.1:PORT`. The table can be changed while it runs.
+//! Replies are encoded by spnkt's own `dns::encode_reply`.
 
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, UdpSocket};
@@ -42,7 +43,7 @@ impl DnsServer {
                 let Ok(query) = dns::decode_response(&buf[..n]) else {
                     continue;
                 };
-                let Some((name, _, _)) = query.question else {
+                let Some((name, qtype, _)) = query.question else {
                     continue;
                 };
                 let found = table
@@ -51,8 +52,15 @@ impl DnsServer {
                     .get(&name.to_ascii_lowercase())
                     .cloned();
                 let reply = match found {
-                    Some(recs) => dns::encode_response(query.id, &name, 0, false, &recs),
-                    None => dns::encode_response(query.id, &name, dns::RCODE_NXDOMAIN, false, &[]),
+                    Some(recs) if qtype == dns::TYPE_SRV => {
+                        dns::encode_response(query.id, &name, 0, false, &recs)
+                    }
+                    // The name exists, but has no record of that type.
+                    Some(_) => dns::encode_reply(query.id, &name, qtype, 0, false, &[]),
+                    // Any other name (a web site's A and AAAA questions too).
+                    None => {
+                        dns::encode_reply(query.id, &name, qtype, dns::RCODE_NXDOMAIN, false, &[])
+                    }
                 };
                 if let Ok(reply) = reply {
                     let _ = udp.send_to(&reply, from);

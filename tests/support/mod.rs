@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns_server;
+pub mod dnsmasq;
 pub mod mit_kdc;
 pub mod samba_lab;
 pub mod samba_lab2;
