@@ -21,7 +21,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use support::path_str;
 use support::samba_lab::*;
@@ -72,20 +72,7 @@ fn java_peers(test: &str) -> bool {
     if !support::peers_available(test, &["java", "javac"]) {
         return false;
     }
-    let ok = Command::new("/usr/bin/python3")
-        .args(["-c", "import gssapi"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        let msg =
-            format!("SKIPPED {test}: python3-gssapi (MIT's GSS-API from Python) is not installed");
-        if std::env::var_os("SPNKT_REQUIRE_PEERS").is_some_and(|v| v == "1") {
-            panic!("{msg}, but SPNKT_REQUIRE_PEERS=1 requires it");
-        }
-        eprintln!("\n*** {msg} ***");
-    }
-    ok
+    support::python_gssapi(test)
 }
 
 /// A SPNEGO token for HTTP/`host` from MIT's GSS-API initiator with `ccache` and the

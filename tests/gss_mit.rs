@@ -54,23 +54,6 @@ for _ in range(2):
     out(r.message.decode() + " " + str(r.encrypted))
 "#;
 
-fn python_gssapi(test: &str) -> bool {
-    let ok = Command::new("/usr/bin/python3")
-        .args(["-c", "import gssapi"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        let msg =
-            format!("SKIPPED {test}: python3-gssapi (MIT's GSS-API from Python) is not installed");
-        if std::env::var_os("SPNKT_REQUIRE_PEERS").is_some_and(|v| v == "1") {
-            panic!("{msg}, but SPNKT_REQUIRE_PEERS=1 requires it");
-        }
-        eprintln!("\n*** {msg} ***");
-    }
-    ok
-}
-
 struct Acceptor {
     child: Child,
     stdin: ChildStdin,
@@ -186,7 +169,7 @@ fn mit_accepts_spnkt_context_with_channel_bindings_and_wrap_tokens() {
     let Some(kdc) = mit_kdc::shared(test) else {
         return;
     };
-    if !python_gssapi(test) {
+    if !support::python_gssapi(test) {
         return;
     }
     let (keytab, st) = setup(kdc, "a");
@@ -228,7 +211,7 @@ fn mit_refuses_other_channel_bindings() {
     let Some(kdc) = mit_kdc::shared(test) else {
         return;
     };
-    if !python_gssapi(test) {
+    if !support::python_gssapi(test) {
         return;
     }
     let (keytab, st) = setup(kdc, "b");

@@ -31,18 +31,7 @@ fn words(s: &str) -> Vec<String> {
 
 /// `spnkt ARGS...` in `dir`, with the lab's environment and extra variables.
 fn spnkt_in(lab: &Lab, dir: &Path, args: &[String], env: &[(&str, &str)]) -> Run {
-    let mut c = lab.spnkt_command();
-    c.current_dir(dir).args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().expect("run spnkt");
-    Run {
-        args: args.to_vec(),
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    lab.spnkt_exact_in(dir, args, env)
 }
 
 /// `kinit PRINCIPAL` with `password` against the lab's KDC: whether it worked.

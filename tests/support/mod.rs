@@ -141,3 +141,23 @@ pub fn klist_k(keytab: &Path) -> Vec<(u32, String, String)> {
         })
         .collect()
 }
+
+/// Whether Debian's python3-gssapi (MIT's GSS-API from Python, a real peer for the
+/// GSS-API tests) is installed; a loud SKIP otherwise, a failure under
+/// SPNKT_REQUIRE_PEERS=1.
+pub fn python_gssapi(test: &str) -> bool {
+    let ok = Command::new("/usr/bin/python3")
+        .args(["-c", "import gssapi"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let msg =
+            format!("SKIPPED {test}: python3-gssapi (MIT's GSS-API from Python) is not installed");
+        if std::env::var_os("SPNKT_REQUIRE_PEERS").is_some_and(|v| v == "1") {
+            panic!("{msg}, but SPNKT_REQUIRE_PEERS=1 requires it");
+        }
+        let _ = writeln!(std::io::stderr().lock(), "\n*** {msg} ***");
+    }
+    ok
+}

@@ -358,8 +358,13 @@ impl Lab {
 
     /// `spnkt ARGS...` exactly as given, with extra environment.
     pub fn spnkt_exact(&self, args: &[String], env: &[(&str, &str)]) -> Run {
+        self.spnkt_exact_in(&std::env::current_dir().expect("cwd"), args, env)
+    }
+
+    /// [`Self::spnkt_exact`] with `dir` as the working directory.
+    pub fn spnkt_exact_in(&self, dir: &Path, args: &[String], env: &[(&str, &str)]) -> Run {
         let mut c = self.spnkt_command();
-        c.args(args);
+        c.current_dir(dir).args(args);
         for (k, v) in env {
             c.env(k, v);
         }
