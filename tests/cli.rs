@@ -6,7 +6,10 @@ use std::process::{Command, Output, Stdio};
 
 #[test]
 fn cli_snapshots() {
-    trycmd::TestCases::new().case("tests/cmd/*.toml");
+    // Loopback only: nothing listens on 127.0.0.1:1, so DNS lookups fail at once.
+    trycmd::TestCases::new()
+        .env("SPNKT_DNS_SERVER", "127.0.0.1:1")
+        .case("tests/cmd/*.toml");
 }
 
 fn spnkt(dir: &Path, args: &[&str], stdin: &str) -> Output {

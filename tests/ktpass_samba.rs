@@ -140,6 +140,7 @@ fn ktpass_pass_star_asks_for_the_password_in_a_terminal() {
         }
     }
     c.env(BIND_PASSWORD_ENV, &lab.admin_password)
+        .env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
         .env("KRB5_CONFIG", &lab.krb5_conf)
         .env(
             "KRB5CCNAME",

@@ -36,6 +36,7 @@ impl Run {
 fn live(kdc: &MitKdc, keytab: &Path, ccache: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut cmd = Command::new(spnkt_bin());
     cmd.env("KRB5_CONFIG", &kdc.krb5_conf)
+        .env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
         .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
         .env_remove("KRB5_KTNAME")
         .env_remove("SOURCE_DATE_EPOCH")

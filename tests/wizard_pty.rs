@@ -60,6 +60,7 @@ impl Wizard {
         c.arg("wizard")
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
+            .env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
             .env("KRB5_CONFIG", &lab.krb5_conf)
             .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
             .current_dir(lab.work());
@@ -532,6 +533,7 @@ fn bare_spnkt_on_a_terminal_offers_the_wizard() {
         // No credential cache: the first question is the URL.
         c.env("TERM", "xterm")
             .env("NO_COLOR", "1")
+            .env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
             .env("KRB5CCNAME", "FILE:/nonexistent/spnkt-no-ccache");
         spawn_command(c, Some(30_000)).expect("spawn spnkt in a pty")
     };

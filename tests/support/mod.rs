@@ -161,3 +161,9 @@ pub fn python_gssapi(test: &str) -> bool {
     }
     ok
 }
+
+/// The nameserver every spnkt run of the tests is given (SPNKT_DNS_SERVER) unless a
+/// test starts its own: nothing listens there, so the kernel refuses at once and
+/// spnkt's DNS lookups (the host check, SRV discovery) fail fast without a packet
+/// leaving the machine. Tests contact loopback addresses only.
+pub const NO_NAMESERVER: &str = "127.0.0.1:1";

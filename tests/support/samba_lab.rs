@@ -337,6 +337,7 @@ impl Lab {
             }
         }
         c.env(BIND_PASSWORD_ENV, &self.admin_password)
+            .env("SPNKT_DNS_SERVER", super::NO_NAMESERVER)
             .env("KRB5_CONFIG", &self.krb5_conf)
             .env(
                 "KRB5CCNAME",

@@ -344,6 +344,7 @@ impl Lab2 {
             }
         }
         c.env(BIND_PASSWORD_ENV, &self.admin_password)
+            .env("SPNKT_DNS_SERVER", super::NO_NAMESERVER)
             .env("KRB5_CONFIG", krb5_conf)
             .env(
                 "KRB5CCNAME",
@@ -372,6 +373,7 @@ impl Lab2 {
         let out = Command::new(spnkt_bin())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SPNKT_DNS_SERVER", super::NO_NAMESERVER)
             .env("KRB5_CONFIG", krb5_conf)
             .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
             .current_dir(self.work())
