@@ -233,8 +233,8 @@ mod tests {
             .join(" ")
             .replace(" \\", "");
         let words = shell_words(&body);
-        let cli = crate::cli::Cli::try_parse_from(words).expect("parses");
-        let crate::cli::Command::Create(b) = cli.command else {
+        let cli = super::super::Cli::try_parse_from(words).expect("parses");
+        let super::super::Command::Create(b) = cli.command else {
             panic!("not create")
         };
         assert_eq!(b.host, a.host);
