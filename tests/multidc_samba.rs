@@ -107,6 +107,19 @@ fn run_while_b_held(
     (run, took, b_knew)
 }
 
+/// The report's per-DC table says both DCs accepted the keys.
+fn assert_every_dc_accepted(lab: &Lab2, run: &Run) {
+    let t = table(lab, &run.stdout);
+    for dc in [&lab.a_host, &lab.b_host] {
+        assert!(
+            t.iter()
+                .any(|(d, rest)| d == dc && rest.starts_with("accepted")),
+            "the table must say {dc} accepted: {t:?}\n{}",
+            run.stdout
+        );
+    }
+}
+
 /// Run spnkt and say how long it took (past libtest's capture, for the timings).
 fn timed(what: &str, run: impl FnOnce() -> Run) -> (Run, Duration) {
     let t = Instant::now();
@@ -387,15 +400,7 @@ fn create_wait_replication_every_dc_accepts_on_return() {
         "no per-DC table in the report:\n{}",
         run.stdout
     );
-    let t = table(&lab, &run.stdout);
-    for dc in [&lab.a_host, &lab.b_host] {
-        assert!(
-            t.iter()
-                .any(|(d, rest)| d == dc && rest.starts_with("accepted")),
-            "the table must say {dc} accepted: {t:?}\n{}",
-            run.stdout
-        );
-    }
+    assert_every_dc_accepted(&lab, &run);
     ran(name);
 }
 
@@ -466,15 +471,7 @@ fn rotate_wait_replication_every_dc_accepts_the_new_kvno() {
             );
         }
     }
-    let t = table(&lab, &run.stdout);
-    for dc in [&lab.a_host, &lab.b_host] {
-        assert!(
-            t.iter()
-                .any(|(d, rest)| d == dc && rest.starts_with("accepted")),
-            "the table must say {dc} accepted: {t:?}\n{}",
-            run.stdout
-        );
-    }
+    assert_every_dc_accepted(&lab, &run);
     ran(name);
 }
 
