@@ -1061,11 +1061,6 @@ impl Directory {
         self.encrypted
     }
 
-    /// Who the connection is bound as (None before a bind).
-    pub fn bound_as(&self) -> Option<String> {
-        self.bind.as_ref().map(Credentials::user)
-    }
-
     /// Connect and bind with `credentials`.
     pub fn open(
         options: &ConnectOptions,

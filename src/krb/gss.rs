@@ -398,11 +398,6 @@ impl Context {
             },
         )
     }
-
-    /// Confounder length the key's enctype needs for sealed tokens.
-    pub fn confounder_len(&self) -> usize {
-        crypto::confounder_len(self.key.enctype()).unwrap_or(16)
-    }
 }
 
 /// Wraps the initiator's messages.

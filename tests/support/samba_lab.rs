@@ -80,7 +80,7 @@ pub struct Lab {
 }
 
 /// `KEY='value'` lines of an env.sh written by samba-lab.sh (`export` optional).
-fn parse_env_sh(text: &str) -> BTreeMap<String, String> {
+pub fn parse_env_sh(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for line in text.lines() {
         let line = line.trim();
@@ -121,7 +121,7 @@ fn settings() -> Result<BTreeMap<String, String>, String> {
     Ok(s)
 }
 
-fn port_answers(addr: &str) -> bool {
+pub fn port_answers(addr: &str) -> bool {
     addr.parse::<SocketAddr>()
         .ok()
         .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(3)).is_ok())

@@ -17,14 +17,12 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
-use super::samba_lab::Run;
+use super::samba_lab::{Run, parse_env_sh, port_answers};
 use super::{path_str, peers_available, run_with_stdin, spnkt_bin};
 
 /// The variable the bind password is passed in.
@@ -87,20 +85,9 @@ pub struct Lab2 {
 fn settings() -> Result<BTreeMap<String, String>, String> {
     let dir = std::env::var("SPNKT_LAB2_DIR").unwrap_or_else(|_| "/tmp/spnkt-lab2".into());
     let env_sh = Path::new(&dir).join("env.sh");
-    let mut s = BTreeMap::new();
-    if let Ok(text) = std::fs::read_to_string(&env_sh) {
-        for line in text.lines() {
-            let line = line.trim().strip_prefix("export ").unwrap_or(line.trim());
-            if let Some((k, v)) = line.split_once('=') {
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('\'')
-                    .and_then(|v| v.strip_suffix('\''))
-                    .unwrap_or(v);
-                s.insert(k.to_owned(), v.replace("'\\''", "'"));
-            }
-        }
-    }
+    let mut s = std::fs::read_to_string(&env_sh)
+        .map(|t| parse_env_sh(&t))
+        .unwrap_or_default();
     for (k, v) in std::env::vars() {
         if k.starts_with("SPNKT_LAB2_") {
             s.insert(k, v);
@@ -113,12 +100,6 @@ fn settings() -> Result<BTreeMap<String, String>, String> {
         ));
     }
     Ok(s)
-}
-
-fn answers(addr: &str) -> bool {
-    addr.parse::<SocketAddr>()
-        .ok()
-        .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(3)).is_ok())
 }
 
 /// `ldaps://HOST:PORT` → `HOST:PORT` (636 when no port is given).
@@ -237,7 +218,7 @@ impl Lab2 {
             ldaps_addr(&a_url),
             ldaps_addr(&b_url),
         ] {
-            if !answers(&addr) {
+            if !port_answers(&addr) {
                 return Err(format!(
                     "nothing answers on {addr} (are both DCs running? tests/lab/samba-lab2.sh status)"
                 ));
