@@ -82,6 +82,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subc
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l append -d 'Keep other principals\' entries of an existing keytab'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l force -d 'Overwrite an existing keytab'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from derive" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -143,6 +144,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l protocol-transition -d 'With --delegation constrained: allow protocol transition (TRUSTED_TO_AUTH_FOR_DELEGATION, "use any authentication protocol")'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l no-upn -d 'Do not set userPrincipalName=HTTP/HOST@REALM (the keytab then also holds ACCOUNT@REALM)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -189,6 +191,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l dry-run -d 'Print the plan and change nothing'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand rotate" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
@@ -210,6 +213,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l force -d 'Also delete an account spnkt did not create (never a computer account)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l dry-run -d 'Print the plan and change nothing'
@@ -221,6 +225,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l json -d 'Print th
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l rotate -d 'Rotate this host\'s password and keytab even if not due (repeatable)' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dry-run -d 'Print what would change and change nothing (exit status 10 if something would)'
@@ -250,6 +255,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from list" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -268,6 +274,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from add" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -286,6 +293,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from remove" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -304,6 +312,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcomm
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l no-dns-check -d 'With --host: do not check the host in DNS (by default spnkt resolves it and reports what browsers will ask a ticket for)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand spn; and __fish_seen_subcommand_from check" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
@@ -329,6 +338,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l dry-run -d 'Say what the line would do and show the plan; change nothing (as ktpass\'s -answer)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l yes -d 'Do not ask for confirmation (as ktpass\'s +answer; required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand ktpass" -l no-dns-check -d 'Do not look the host up in DNS (see spnkt create --help)'
@@ -351,6 +361,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand setspn" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -374,6 +385,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
@@ -391,6 +403,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l realm -d 'Kerbero
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l no-dns-check -d 'Do not check the web site\'s host name in DNS (by default the wizard resolves it and offers the canonical name of an alias, which is what browsers ask a ticket for)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'

@@ -110,7 +110,7 @@ fn setup(kdc: &MitKdc, tag: &str) -> (std::path::PathBuf, spnkt::kdc::ServiceTic
     kdc.kadmin(&format!("addprinc -randkey {service}"));
     let keytab = kdc.path("gss.keytab");
     kdc.ktadd_norandkey(&service, &keytab);
-    let addr = KdcAddress(format!("127.0.0.1:{}", kdc.port));
+    let addr = KdcAddress::new(format!("127.0.0.1:{}", kdc.port));
     let tgt = kdc::as_with_password(
         &addr,
         &Principal::parse(&format!("{user}@{REALM}")).unwrap(),

@@ -26,7 +26,7 @@ fn kdc(test: &str) -> Option<(&'static MitKdc, KdcAddress)> {
         std::io::stderr().lock(),
         "\n*** real MIT KDC test {test} ran (kdc_mit) ***"
     );
-    Some((k, KdcAddress(format!("127.0.0.1:{}", k.port))))
+    Some((k, KdcAddress::new(format!("127.0.0.1:{}", k.port))))
 }
 
 /// A principal name unique to this test binary run and test.
@@ -325,7 +325,7 @@ fn errors_name_what_went_wrong() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let nowhere = KdcAddress(format!("127.0.0.1:{closed}"));
+    let nowhere = KdcAddress::new(format!("127.0.0.1:{closed}"));
     let start = Instant::now();
     let err = kdc::salt_info(&nowhere, &p(&user)).unwrap_err();
     assert!(
@@ -334,8 +334,8 @@ fn errors_name_what_went_wrong() {
         start.elapsed()
     );
     assert!(matches!(err, KdcError::Connect { .. }), "{err}");
-    assert!(err.to_string().contains(&nowhere.0), "{err}");
-    let err = kdc::salt_info(&KdcAddress("127.0.0.1:notaport".into()), &p(&user)).unwrap_err();
+    assert!(err.to_string().contains(nowhere.as_str()), "{err}");
+    let err = kdc::salt_info(&KdcAddress::new("127.0.0.1:notaport"), &p(&user)).unwrap_err();
     assert!(matches!(err, KdcError::BadAddress { .. }), "{err}");
     let _ = k;
 }

@@ -32,7 +32,7 @@ fn lab(test: &str) -> Option<(Lab, KdcAddress)> {
         std::io::stderr().lock(),
         "\n*** real Samba AD test {test} ran (kdc_samba) ***"
     );
-    let addr = KdcAddress(lab.kdc.clone());
+    let addr = KdcAddress::new(lab.kdc.clone());
     Some((lab, addr))
 }
 

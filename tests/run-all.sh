@@ -158,6 +158,17 @@ if [ "$multidc_tests" -lt "$multidc_expected" ]; then
   echo "run-all: expected $multidc_expected samba multi-DC tests, $multidc_tests ran" >&2
   exit 1
 fi
+# The fault-injection tests (tests/faults_samba.rs: connections cut, reset and
+# stalled at every message of create, rotate and apply, a DC restarted mid-run) each
+# print one "*** samba faults test NAME (N cases) ran" line once they passed.
+faults_expected=$(grep -c '^#\[test\]' tests/faults_samba.rs)
+faults_tests=$(grep -c '^\*\*\* samba faults test .* ran' "$log" || true)
+fault_cases=$(sed -n 's/^\*\*\* samba faults test .* (\([0-9]*\) cases) ran.*/\1/p' "$log" | awk '{ n += $1 } END { print n + 0 }')
+echo "samba fault tests run: $faults_tests of $faults_expected ($fault_cases fault cases)"
+if [ "$faults_tests" -lt "$faults_expected" ]; then
+  echo "run-all: expected $faults_expected samba fault tests, $faults_tests ran" >&2
+  exit 1
+fi
 # One closing line with the totals over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"

@@ -203,6 +203,23 @@ pub enum LdapError {
     CaCert { path: PathBuf, reason: String },
     #[error("cannot connect to {url}: {cause}")]
     Connect { url: String, cause: String },
+    #[error("{url}: the connection was lost during {op}{} ({cause}){}", spaced(.dn), lost_again(.retried))]
+    ConnectionLost {
+        url: String,
+        op: &'static str,
+        dn: String,
+        cause: String,
+        /// Lost again on the one retry spnkt makes.
+        retried: bool,
+    },
+    #[error(
+        "{url}: no answer within {timeout:?} ({what}), neither on the first connection nor after reconnecting, so spnkt stopped"
+    )]
+    Stalled {
+        url: String,
+        what: String,
+        timeout: Duration,
+    },
     #[error("{url}: timed out after {timeout:?} ({what})")]
     Timeout {
         url: String,
@@ -305,6 +322,17 @@ impl LdapError {
         )
     }
 
+    /// Whether the connection broke (closed, reset, or an operation that timed out):
+    /// the operation's outcome is unknown and a new connection may succeed.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(
+            self,
+            LdapError::ConnectionLost { .. }
+                | LdapError::Timeout { .. }
+                | LdapError::Stalled { .. }
+        )
+    }
+
     /// The LDAP result code behind this error, if the server sent one.
     pub fn result_code(&self) -> Option<u32> {
         Some(match self {
@@ -321,6 +349,22 @@ impl LdapError {
             LdapError::Server { code, .. } => *code,
             _ => return None,
         })
+    }
+}
+
+fn spaced(dn: &str) -> String {
+    if dn.is_empty() {
+        String::new()
+    } else {
+        format!(" {dn}")
+    }
+}
+
+fn lost_again(retried: &bool) -> &'static str {
+    if *retried {
+        "; it was lost again after reconnecting, so spnkt stopped"
+    } else {
+        ""
     }
 }
 
@@ -467,7 +511,7 @@ const BINARY_ATTRS: &[&str] = &[
     "objectSID",
 ];
 
-fn is_binary_attr(name: &str) -> bool {
+pub(super) fn is_binary_attr(name: &str) -> bool {
     let base = name.split(';').next().unwrap_or(name);
     BINARY_ATTRS.iter().any(|b| b.eq_ignore_ascii_case(base))
 }
@@ -651,6 +695,20 @@ fn map_op_error(
             what: format!("{op} {dn}"),
             timeout,
         },
+        // The connection's driver ended: the server closed or reset it, or the
+        // stream broke mid-message.
+        e @ (ldap3::LdapError::Io { .. }
+        | ldap3::LdapError::OpSend { .. }
+        | ldap3::LdapError::ResultRecv { .. }
+        | ldap3::LdapError::IdScrubSend { .. }
+        | ldap3::LdapError::MiscSend { .. }
+        | ldap3::LdapError::EndOfStream) => LdapError::ConnectionLost {
+            url: url.to_owned(),
+            op,
+            dn: dn.to_owned(),
+            cause: e.to_string(),
+            retried: false,
+        },
         other => LdapError::Protocol {
             op,
             dn: dn.to_owned(),
@@ -708,9 +766,15 @@ fn map_io_connect_error(url: &LdapUrl, timeout: Duration, source: &std::io::Erro
             };
         }
         std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset if url.tls => {
-            format!(
-                "the server closed the connection during the TLS handshake ({source}); is this an LDAPS port?"
-            )
+            return LdapError::ConnectionLost {
+                url: url.to_url(),
+                op: "the TLS handshake",
+                dn: String::new(),
+                cause: format!(
+                    "the server closed the connection ({source}); is this an LDAPS port?"
+                ),
+                retried: false,
+            };
         }
         _ => source.to_string(),
     };
@@ -996,7 +1060,7 @@ fn unicode_pwd(password: &Password) -> Zeroizing<Vec<u8>> {
     buf
 }
 
-enum GcState {
+pub(super) enum GcState {
     NotTried,
     Connected { url: String, conn: Box<LdapConn> },
     Unavailable { reason: String },
@@ -1004,17 +1068,20 @@ enum GcState {
 
 /// An open, bound (after `bind`) connection.
 pub struct Directory {
-    conn: LdapConn,
-    url: LdapUrl,
-    options: ConnectOptions,
-    bind: Option<Credentials>,
+    pub(super) conn: LdapConn,
+    pub(super) url: LdapUrl,
+    pub(super) options: ConnectOptions,
+    pub(super) bind: Option<Credentials>,
     /// Encrypted by TLS, or by a Kerberos bind's sealing.
-    encrypted: bool,
+    pub(super) encrypted: bool,
     /// Why the Kerberos relay stopped, if it did (see [`super::relay`]).
-    relay_failure: Option<Arc<Mutex<Option<String>>>>,
-    round_trips: u64,
+    pub(super) relay_failure: Option<Arc<Mutex<Option<String>>>>,
+    pub(super) round_trips: u64,
     root_dse: Option<RootDse>,
-    gc: GcState,
+    pub(super) gc: GcState,
+    /// Connections lost and what spnkt did about them, for the caller to report
+    /// ([`Directory::take_events`]).
+    pub(super) events: Vec<String>,
 }
 
 impl fmt::Debug for Directory {
@@ -1042,6 +1109,7 @@ impl Directory {
             relay_failure: None,
             root_dse: None,
             gc: GcState::NotTried,
+            events: Vec::new(),
         })
     }
 
@@ -1097,6 +1165,7 @@ impl Directory {
             round_trips: k.round_trips,
             root_dse: None,
             gc: GcState::NotTried,
+            events: Vec::new(),
         })
     }
 
@@ -1112,6 +1181,22 @@ impl Directory {
                 op,
                 dn,
                 cause: format!("{cause} (the Kerberos-protected connection ended: {why})"),
+            },
+            (
+                LdapError::ConnectionLost {
+                    url,
+                    op,
+                    dn,
+                    cause,
+                    retried,
+                },
+                Some(why),
+            ) => LdapError::ConnectionLost {
+                url,
+                op,
+                dn,
+                cause: format!("{cause} (the Kerberos-protected connection ended: {why})"),
+                retried,
             },
             (e, _) => e,
         }
@@ -1187,19 +1272,8 @@ impl Directory {
         Ok(dse)
     }
 
-    /// Paged search; search references (referrals) are ignored.
-    pub fn search(
-        &mut self,
-        base: &str,
-        scope: Scope,
-        filter: &str,
-        attrs: &[&str],
-    ) -> Result<Vec<Entry>, LdapError> {
-        self.search_with_page_size(base, scope, filter, attrs, DEFAULT_PAGE_SIZE)
-    }
-
-    /// [`Directory::search`] with another page size (one round trip per page).
-    pub fn search_with_page_size(
+    /// One paged search on the connection as it is.
+    pub(super) fn search_with_page_size_once(
         &mut self,
         base: &str,
         scope: Scope,
@@ -1226,7 +1300,7 @@ impl Directory {
 
     /// Every object holding `spn` (case-insensitive), searched in the global catalog when
     /// it is available, else in the domain.
-    pub fn find_spn(&mut self, spn: &str) -> Result<Vec<Entry>, LdapError> {
+    pub(super) fn find_spn_once(&mut self, spn: &str) -> Result<Vec<Entry>, LdapError> {
         let filter = format!("(servicePrincipalName={})", escape_filter_value(spn));
         let attrs = [
             "sAMAccountName",
@@ -1264,7 +1338,13 @@ impl Directory {
             }
             _ => {
                 let base = dse.default_naming_context.clone();
-                self.search(&base, Scope::Subtree, &filter, &attrs)?
+                self.search_with_page_size_once(
+                    &base,
+                    Scope::Subtree,
+                    &filter,
+                    &attrs,
+                    DEFAULT_PAGE_SIZE,
+                )?
             }
         };
         // AD matches case-insensitively; make sure of it whatever the server did.
@@ -1377,9 +1457,15 @@ impl Directory {
         }
     }
 
-    /// Read an account by DN.
-    pub fn read_account(&mut self, dn: &str) -> Result<ServiceAccount, LdapError> {
-        let entries = self.search(dn, Scope::Base, "(objectClass=*)", ACCOUNT_ATTRS)?;
+    /// Read an account by DN (one read on the connection as it is).
+    pub(super) fn read_account_once(&mut self, dn: &str) -> Result<ServiceAccount, LdapError> {
+        let entries = self.search_with_page_size_once(
+            dn,
+            Scope::Base,
+            "(objectClass=*)",
+            ACCOUNT_ATTRS,
+            DEFAULT_PAGE_SIZE,
+        )?;
         match entries.into_iter().next() {
             None => Err(LdapError::NoSuchObject {
                 dn: dn.to_owned(),
@@ -1390,7 +1476,11 @@ impl Directory {
     }
 
     /// Add an entry. Attributes with no values are left out.
-    pub fn add(&mut self, dn: &str, attrs: &[(&str, Vec<String>)]) -> Result<(), LdapError> {
+    pub(super) fn add_once(
+        &mut self,
+        dn: &str,
+        attrs: &[(&str, Vec<String>)],
+    ) -> Result<(), LdapError> {
         let attrs: Vec<(String, HashSet<String>)> = attrs
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -1403,7 +1493,11 @@ impl Directory {
     }
 
     /// Replace attributes (an empty value list deletes the attribute).
-    pub fn replace(&mut self, dn: &str, attrs: &[(&str, Vec<String>)]) -> Result<(), LdapError> {
+    pub(super) fn replace_once(
+        &mut self,
+        dn: &str,
+        attrs: &[(&str, Vec<String>)],
+    ) -> Result<(), LdapError> {
         if attrs.is_empty() {
             return Ok(());
         }
@@ -1416,7 +1510,12 @@ impl Directory {
 
     /// Add and remove single values of a multi-valued attribute (servicePrincipalName).
     /// No values: nothing is sent.
-    pub fn add_values(&mut self, dn: &str, attr: &str, values: &[String]) -> Result<(), LdapError> {
+    pub(super) fn add_values_once(
+        &mut self,
+        dn: &str,
+        attr: &str,
+        values: &[String],
+    ) -> Result<(), LdapError> {
         if values.is_empty() {
             return Ok(());
         }
@@ -1425,7 +1524,7 @@ impl Directory {
     }
 
     /// No values: nothing is sent (an empty delete would remove the whole attribute).
-    pub fn delete_values(
+    pub(super) fn delete_values_once(
         &mut self,
         dn: &str,
         attr: &str,
@@ -1471,7 +1570,11 @@ impl Directory {
     }
 
     /// Set `unicodePwd` (a reset, needs an encrypted connection).
-    pub fn set_password(&mut self, dn: &str, password: &Password) -> Result<(), LdapError> {
+    pub(super) fn set_password_once(
+        &mut self,
+        dn: &str,
+        password: &Password,
+    ) -> Result<(), LdapError> {
         if !self.is_encrypted() {
             return Err(LdapError::NotEncrypted);
         }
@@ -1485,7 +1588,7 @@ impl Directory {
         self.check("set password", dn, r)
     }
 
-    pub fn delete(&mut self, dn: &str) -> Result<(), LdapError> {
+    pub(super) fn delete_once(&mut self, dn: &str) -> Result<(), LdapError> {
         self.round_trips += 1;
         let timeout = self.options.timeout;
         let r = self.conn.with_timeout(timeout).delete(dn);

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod entry;
 pub mod ldap;
+mod reconnect;
 pub(crate) mod relay;
 pub mod sasl;
 pub(crate) mod wire;

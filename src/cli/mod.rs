@@ -805,6 +805,10 @@ pub struct DirectoryArgs {
     /// AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given
     #[arg(long, value_name = "SITE", env = "SPNKT_SITE", hide_env_values = true)]
     pub site: Option<String>,
+
+    /// Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]
+    #[arg(long, value_name = "SECONDS", env = "SPNKT_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
 }
 
 /// Replication between domain controllers: how long to wait, and for which DCs.
@@ -1174,6 +1178,10 @@ pub struct ApplyArgs {
     /// Do not check the services' hosts in DNS (a service can also say dns_check = false)
     #[arg(long)]
     pub no_dns_check: bool,
+
+    /// Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]
+    #[arg(long, value_name = "SECONDS", env = "SPNKT_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
 
     #[command(flatten)]
     pub replication: ReplicationArgs,

@@ -38,7 +38,7 @@ impl std::fmt::Display for ChangesPending {
 impl std::error::Error for ChangesPending {}
 
 /// The directory arguments of the plan's `[directory]`, SPNKT_* for what it leaves out.
-fn directory_args(d: &plan_file::DirectorySettings) -> DirectoryArgs {
+fn directory_args(d: &plan_file::DirectorySettings, timeout: Option<u64>) -> DirectoryArgs {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     DirectoryArgs {
         ldap_url: d.ldap_url.clone().or_else(|| env("SPNKT_LDAP_URL")),
@@ -69,6 +69,7 @@ fn directory_args(d: &plan_file::DirectorySettings) -> DirectoryArgs {
         },
         base_dn: d.base_dn.clone(),
         site: env("SPNKT_SITE"),
+        timeout,
     }
 }
 
@@ -106,7 +107,7 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         }
         forced.insert(host.name);
     }
-    let dargs = directory_args(&plan.directory);
+    let dargs = directory_args(&plan.directory, args.timeout);
     if dargs.bind.bind_password.bind_password_env.is_none()
         && dargs.bind.bind_password.bind_password_file.is_none()
         && !dargs.kerberos_bind.any()

@@ -66,6 +66,7 @@ pub fn request(args: &DirectoryArgs) -> locate::Request {
         site: args.site.clone(),
         replication: locate::Replication::default(),
         kerberos_bind: args.kerberos_bind.any(),
+        timeout: args.timeout.map(std::time::Duration::from_secs),
     }
 }
 

@@ -86,7 +86,7 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         let c = credentials(&ccache, bind_user.as_deref(), &args.bind, spn, now)?;
         let kdc =
             locate::resolve_kdc_quietly(args.kerberos.kdc.as_deref(), Some(&spn.realm), &conf)
-                .map(KdcAddress)
+                .map(KdcAddress::new)
                 .ok_or_else(|| {
                     CliError::usage(format!("no KDC known for realm {}", spn.realm)).hint(KDC_HINT)
                 })?;
@@ -119,7 +119,7 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             .map_err(|e| CliError::failure(e.to_string()))?;
         live.push(serde_json::json!({
             "spn": spn.to_string(),
-            "kdc": kdc.0,
+            "kdc": kdc.as_str(),
             "credentials": match c {
                 Credentials::Ccache { name, .. } => serde_json::json!({"source": "ccache", "name": name}),
                 Credentials::Password { user, .. } => serde_json::json!({"source": "password", "name": user.to_string()}),

@@ -194,9 +194,46 @@ impl KdcError {
     }
 }
 
-/// Where the KDC is: `host[:port]` (port 88 by default). Only this address is contacted.
+/// Where the KDC is: `host[:port]` (port 88 by default), and how long one exchange
+/// with it may take. Only this address is contacted.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KdcAddress(pub String);
+pub struct KdcAddress {
+    address: String,
+    timeout: Duration,
+}
+
+impl KdcAddress {
+    /// `host[:port]` with the default deadline ([`transport::TIMEOUT`]).
+    pub fn new(address: impl Into<String>) -> KdcAddress {
+        KdcAddress {
+            address: address.into(),
+            timeout: transport::TIMEOUT,
+        }
+    }
+
+    /// The same KDC with another deadline for each exchange.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> KdcAddress {
+        self.timeout = timeout;
+        self
+    }
+
+    /// `host[:port]` as given.
+    pub fn as_str(&self) -> &str {
+        &self.address
+    }
+
+    /// How long one exchange (connect, send, receive) may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+impl std::fmt::Display for KdcAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.address)
+    }
+}
 
 // ---------------------------------------------------------------- the edge
 
@@ -228,9 +265,9 @@ fn confounder(enctype: Enctype) -> Result<Vec<u8>, KdcError> {
 const LIFETIME: i64 = 10 * 3600;
 
 fn send(kdc: &KdcAddress, request: &[u8]) -> Result<KdcReply, KdcError> {
-    let bytes = transport::exchange(kdc, request, transport::TIMEOUT)?;
+    let bytes = transport::exchange(kdc, request, kdc.timeout())?;
     kdc_msg::parse_kdc_reply(&bytes).map_err(|source| KdcError::Malformed {
-        address: kdc.0.clone(),
+        address: kdc.as_str().to_owned(),
         source,
     })
 }
@@ -277,7 +314,7 @@ fn kdc_error(kdc: &KdcAddress, e: &KrbError, principal: &Principal, now: i64) ->
         });
     }
     KdcError::Kdc(Box::new(KdcRefusal {
-        address: kdc.0.clone(),
+        address: kdc.as_str().to_owned(),
         code: e.error_code,
         name: e.name(),
         principal: principal.to_string(),
@@ -294,7 +331,7 @@ fn salt_infos(
 ) -> Result<Vec<SaltInfo>, KdcError> {
     if entries.is_empty() {
         return Err(KdcError::NoSaltInfo {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             client: client.to_string(),
         });
     }
@@ -302,7 +339,7 @@ fn salt_infos(
         .into_iter()
         .map(|e| {
             let iterations = e.iterations().map_err(|source| KdcError::Malformed {
-                address: kdc.0.clone(),
+                address: kdc.as_str().to_owned(),
                 source,
             })?;
             Ok(SaltInfo {
@@ -341,7 +378,7 @@ fn probe(kdc: &KdcAddress, client: &Principal, etypes: &[Enctype]) -> Result<Pro
     match send(kdc, &req)? {
         KdcReply::Error(e) if e.error_code == error_code::KDC_ERR_PREAUTH_REQUIRED => {
             let entries = e.etype_info().map_err(|source| KdcError::Malformed {
-                address: kdc.0.clone(),
+                address: kdc.as_str().to_owned(),
                 source,
             })?;
             Ok(Probe::Info(salt_infos(kdc, client, entries)?))
@@ -349,7 +386,7 @@ fn probe(kdc: &KdcAddress, client: &Principal, etypes: &[Enctype]) -> Result<Pro
         KdcReply::Error(e) => Err(kdc_error(kdc, &e, client, t)),
         KdcReply::AsRep(rep) => Ok(Probe::Rep(Box::new(rep), n)),
         other => Err(KdcError::UnexpectedReply {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             expected: "an AS-REP or KRB-ERROR",
             got: reply_name(&other),
         }),
@@ -385,7 +422,7 @@ fn finish_as(
     })?;
     if part.nonce != sent_nonce {
         return Err(KdcError::NonceMismatch {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             sent: sent_nonce,
             received: part.nonce,
         });
@@ -426,7 +463,7 @@ fn as_preauth(kdc: &KdcAddress, client: &Principal, key: &Key) -> Result<Tgt, Kd
         }
         KdcReply::Error(e) => Err(kdc_error(kdc, &e, client, t)),
         other => Err(KdcError::UnexpectedReply {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             expected: "an AS-REP or KRB-ERROR",
             got: reply_name(&other),
         }),
@@ -443,7 +480,7 @@ pub fn salt_info(kdc: &KdcAddress, client: &Principal) -> Result<Vec<SaltInfo>, 
         Probe::Rep(rep, _) => {
             let entries = kdc_msg::etype_info_from_padata(&rep.padata).map_err(|source| {
                 KdcError::Malformed {
-                    address: kdc.0.clone(),
+                    address: kdc.as_str().to_owned(),
                     source,
                 }
             })?;
@@ -511,7 +548,7 @@ pub fn as_with_password(
         Probe::Rep(rep, n) => {
             let entries = kdc_msg::etype_info_from_padata(&rep.padata).map_err(|source| {
                 KdcError::Malformed {
-                    address: kdc.0.clone(),
+                    address: kdc.as_str().to_owned(),
                     source,
                 }
             })?;
@@ -564,7 +601,7 @@ pub fn tgs(kdc: &KdcAddress, tgt: &Tgt, service: &Principal) -> Result<ServiceTi
             })?;
             if part.nonce != n {
                 return Err(KdcError::NonceMismatch {
-                    address: kdc.0.clone(),
+                    address: kdc.as_str().to_owned(),
                     sent: n,
                     received: part.nonce,
                 });
@@ -580,7 +617,7 @@ pub fn tgs(kdc: &KdcAddress, tgt: &Tgt, service: &Principal) -> Result<ServiceTi
         }
         KdcReply::Error(e) => Err(kdc_error(kdc, &e, service, t)),
         other => Err(KdcError::UnexpectedReply {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             expected: "a TGS-REP or KRB-ERROR",
             got: reply_name(&other),
         }),

@@ -59,7 +59,7 @@ fn remaining(deadline: Instant) -> Option<Duration> {
 
 fn timeout(kdc: &KdcAddress, t: Duration) -> KdcError {
     KdcError::Timeout {
-        address: kdc.0.clone(),
+        address: kdc.as_str().to_owned(),
         after: t,
     }
 }
@@ -68,7 +68,7 @@ fn io_error(kdc: &KdcAddress, t: Duration, e: io::Error) -> KdcError {
     match e.kind() {
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => timeout(kdc, t),
         _ => KdcError::Io {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             source: e,
         },
     }
@@ -90,7 +90,7 @@ fn read_full(
         match stream.read(&mut buf[done..]) {
             Ok(0) => {
                 return Err(KdcError::Io {
-                    address: kdc.0.clone(),
+                    address: kdc.as_str().to_owned(),
                     source: io::Error::new(
                         io::ErrorKind::UnexpectedEof,
                         "the KDC closed the connection before its reply was complete",
@@ -106,14 +106,14 @@ fn read_full(
 }
 
 fn connect(kdc: &KdcAddress, deadline: Instant, t: Duration) -> Result<TcpStream, KdcError> {
-    let (host, port) = host_port(&kdc.0).map_err(|reason| KdcError::BadAddress {
-        address: kdc.0.clone(),
+    let (host, port) = host_port(kdc.as_str()).map_err(|reason| KdcError::BadAddress {
+        address: kdc.as_str().to_owned(),
         reason,
     })?;
     let addrs: Vec<SocketAddr> = (host.as_str(), port)
         .to_socket_addrs()
         .map_err(|e| KdcError::Resolve {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             source: e,
         })?
         .collect();
@@ -135,17 +135,47 @@ fn connect(kdc: &KdcAddress, deadline: Instant, t: Duration) -> Result<TcpStream
         return Err(timeout(kdc, t));
     }
     Err(KdcError::Connect {
-        address: kdc.0.clone(),
+        address: kdc.as_str().to_owned(),
         source,
     })
 }
 
-/// Send `request` to the KDC over TCP and return its reply, within `t`.
+/// Pause before the one retry of a refused connection (a KDC restarting).
+const RETRY_PAUSE: Duration = Duration::from_millis(500);
+
+/// Send `request` to the KDC over TCP and return its reply, within `t`. A connection
+/// that is refused, reset, closed before the whole reply arrived, or that stays
+/// silent past the deadline once connected is tried once more, as MIT's
+/// sendto_kdc does: the same request again is harmless (an AS-REQ or TGS-REQ
+/// changes nothing at the KDC). A KDC that cannot be connected to within the
+/// deadline is not: it is not there.
 pub fn exchange(kdc: &KdcAddress, request: &[u8], t: Duration) -> Result<Vec<u8>, KdcError> {
+    let mut stream = match connect(kdc, Instant::now() + t, t) {
+        Err(KdcError::Connect { .. }) => {
+            std::thread::sleep(RETRY_PAUSE);
+            connect(kdc, Instant::now() + t, t)?
+        }
+        r => r?,
+    };
+    match talk(&mut stream, kdc, request, t) {
+        Err(KdcError::Io { .. } | KdcError::Timeout { .. }) => {
+            let mut stream = connect(kdc, Instant::now() + t, t)?;
+            talk(&mut stream, kdc, request, t)
+        }
+        r => r,
+    }
+}
+
+/// Send the request on a connected stream and read the reply, within `t`.
+fn talk(
+    stream: &mut TcpStream,
+    kdc: &KdcAddress,
+    request: &[u8],
+    t: Duration,
+) -> Result<Vec<u8>, KdcError> {
     let deadline = Instant::now() + t;
-    let mut stream = connect(kdc, deadline, t)?;
     let len = u32::try_from(request.len()).map_err(|_| KdcError::Io {
-        address: kdc.0.clone(),
+        address: kdc.as_str().to_owned(),
         source: io::Error::new(io::ErrorKind::InvalidInput, "request too large"),
     })?;
     let mut framed = Vec::with_capacity(4 + request.len());
@@ -160,18 +190,18 @@ pub fn exchange(kdc: &KdcAddress, request: &[u8], t: Duration) -> Result<Vec<u8>
         .and_then(|()| stream.flush())
         .map_err(|e| io_error(kdc, t, e))?;
     let mut len = [0u8; 4];
-    read_full(&mut stream, &mut len, deadline, kdc, t)?;
+    read_full(stream, &mut len, deadline, kdc, t)?;
     let len = u32::from_be_bytes(len);
     // The high bit is reserved (RFC 4120 7.2.2); a KDC never sets it.
     if len & 0x8000_0000 != 0 || len as usize > MAX_REPLY {
         return Err(KdcError::ReplyTooLarge {
-            address: kdc.0.clone(),
+            address: kdc.as_str().to_owned(),
             len: u64::from(len),
             max: MAX_REPLY,
         });
     }
     let mut reply = vec![0u8; len as usize];
-    read_full(&mut stream, &mut reply, deadline, kdc, t)?;
+    read_full(stream, &mut reply, deadline, kdc, t)?;
     Ok(reply)
 }
 
@@ -199,36 +229,68 @@ mod tests {
     #[test]
     fn oversized_and_truncated_replies() {
         use std::net::TcpListener;
-        for reply in [
-            vec![0x80u8, 0, 0, 1],
-            (MAX_REPLY as u32 + 1).to_be_bytes().to_vec(),
-            vec![0, 0, 0, 10, 1, 2],
+        // (reply, connections the client makes: a truncated reply is retried once)
+        for (reply, connections) in [
+            (vec![0x80u8, 0, 0, 1], 1),
+            ((MAX_REPLY as u32 + 1).to_be_bytes().to_vec(), 1),
+            (vec![0, 0, 0, 10, 1, 2], 2),
         ] {
             let l = TcpListener::bind("127.0.0.1:0").unwrap();
-            let addr = KdcAddress(l.local_addr().unwrap().to_string());
+            let addr = KdcAddress::new(l.local_addr().unwrap().to_string());
             let server = std::thread::spawn(move || {
-                let (mut s, _) = l.accept().unwrap();
-                let mut len = [0u8; 4];
-                s.read_exact(&mut len).unwrap();
-                let mut req = vec![0u8; u32::from_be_bytes(len) as usize];
-                s.read_exact(&mut req).unwrap();
-                s.write_all(&reply).unwrap();
+                for _ in 0..connections {
+                    let (mut s, _) = l.accept().unwrap();
+                    let mut len = [0u8; 4];
+                    s.read_exact(&mut len).unwrap();
+                    let mut req = vec![0u8; u32::from_be_bytes(len) as usize];
+                    s.read_exact(&mut req).unwrap();
+                    s.write_all(&reply).unwrap();
+                }
             });
             let err = exchange(&addr, b"hello", Duration::from_secs(5)).unwrap_err();
             assert!(
                 matches!(err, KdcError::ReplyTooLarge { .. } | KdcError::Io { .. }),
                 "{err}"
             );
-            assert!(err.to_string().contains(&addr.0), "{err}");
+            assert!(err.to_string().contains(addr.as_str()), "{err}");
             server.join().unwrap();
         }
+    }
+
+    #[test]
+    fn a_connection_closed_before_the_reply_is_tried_once_more() {
+        use std::net::TcpListener;
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = KdcAddress::new(l.local_addr().unwrap().to_string());
+        let server = std::thread::spawn(move || {
+            let mut requests = Vec::new();
+            for answer in [false, true] {
+                let (mut s, _) = l.accept().unwrap();
+                let mut len = [0u8; 4];
+                s.read_exact(&mut len).unwrap();
+                let mut req = vec![0u8; u32::from_be_bytes(len) as usize];
+                s.read_exact(&mut req).unwrap();
+                requests.push(req);
+                if answer {
+                    s.write_all(&[0, 0, 0, 2, 0xaa, 0xbb]).unwrap();
+                }
+            }
+            requests
+        });
+        let reply = exchange(&addr, b"hello", Duration::from_secs(5)).unwrap();
+        assert_eq!(reply, [0xaa, 0xbb]);
+        // The same request both times.
+        assert_eq!(
+            server.join().unwrap(),
+            [b"hello".to_vec(), b"hello".to_vec()]
+        );
     }
 
     #[test]
     fn silent_server_times_out() {
         use std::net::TcpListener;
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = KdcAddress(l.local_addr().unwrap().to_string());
+        let addr = KdcAddress::new(l.local_addr().unwrap().to_string());
         let start = Instant::now();
         let err = exchange(&addr, b"hello", Duration::from_millis(300)).unwrap_err();
         assert!(matches!(err, KdcError::Timeout { .. }), "{err}");

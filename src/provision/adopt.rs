@@ -82,7 +82,7 @@ pub fn adopt(
     progress: &mut dyn Progress,
 ) -> Result<Report, Failure> {
     let account = holder(session, request)?;
-    let kdc = session.kdc()?.0;
+    let kdc = session.kdc()?;
     let realm = session.realm.clone();
     let kvno = account.kvno.ok_or_else(|| StepError::NoKvno {
         dn: account.dn.clone(),

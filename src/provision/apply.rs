@@ -243,7 +243,7 @@ pub fn apply(
     progress.start_services(n);
     let mut run = Run {
         request,
-        kdc: kdc.0,
+        kdc: kdc.as_str().to_owned(),
         keytabs: HashMap::new(),
         new_dirs: HashSet::new(),
         pending: Vec::new(),
@@ -522,9 +522,9 @@ fn service(
             let state = if failure.changed_directory() {
                 undo(session, &done, existing.as_ref(), &svc.host)
             } else if done.password_set {
-                "the account has a NEW password and is enabled, but NO keytab was written: keytabs made before no longer work".to_owned()
+                "the account has a NEW password and is enabled, but NO keytab was written: keytabs made before no longer work; run this command again to finish".to_owned()
             } else {
-                "the account is in place, the keys are NOT proven, no keytab was written".to_owned()
+                "the account is in place, the keys are NOT proven, no keytab was written; run this command again to finish".to_owned()
             };
             Err(ErrorReport {
                 message: format!(

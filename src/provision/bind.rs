@@ -89,9 +89,9 @@ impl Tickets {
 /// The KDC on a domain controller's host (port 88).
 fn kdc_on(dc_host: &str) -> KdcAddress {
     if dc_host.contains(':') && !dc_host.starts_with('[') {
-        KdcAddress(format!("[{dc_host}]:88"))
+        KdcAddress::new(format!("[{dc_host}]:88"))
     } else {
-        KdcAddress(format!("{dc_host}:88"))
+        KdcAddress::new(format!("{dc_host}:88"))
     }
 }
 
@@ -157,8 +157,8 @@ mod tests {
 
     #[test]
     fn kdc_of_a_dc_host() {
-        assert_eq!(kdc_on("dca.corp.test").0, "dca.corp.test:88");
-        assert_eq!(kdc_on("::1").0, "[::1]:88");
-        assert_eq!(kdc_on("127.0.0.11").0, "127.0.0.11:88");
+        assert_eq!(kdc_on("dca.corp.test").as_str(), "dca.corp.test:88");
+        assert_eq!(kdc_on("::1").as_str(), "[::1]:88");
+        assert_eq!(kdc_on("127.0.0.11").as_str(), "127.0.0.11:88");
     }
 }

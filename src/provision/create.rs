@@ -145,7 +145,7 @@ pub fn prepare(
                 length: crate::genpass::DEFAULT_LENGTH,
             }
         },
-        kdc: kdc.0,
+        kdc: kdc.as_str().to_owned(),
         keytab: request.keytab.display().to_string(),
         keytab_mode: request.keytab_mode,
         keytab_enctypes: request.enctypes.iter().map(Enctype::to_string).collect(),
@@ -291,7 +291,7 @@ pub fn execute(
                 (Some(state), error)
             } else {
                 let error = format!(
-                    "step {} failed: {}; the account {dn} is in place and enabled, NO keytab was written",
+                    "step {} failed: {}; the account {dn} is in place and enabled, NO keytab was written: run this command again to give it a new password and a keytab",
                     step.number, step.error
                 );
                 (None, error)

@@ -264,6 +264,9 @@ impl Error {
                 "give --realm {directory} (or leave it out), or point --ldap-url at a domain controller of {given}"
             ),
             Error::NoRealm => "give --realm EXAMPLE.COM (or SPNKT_REALM)".to_owned(),
+            Error::Directory { cause, .. } if cause.is_connection_lost() => {
+                write_hint(cause).to_owned()
+            }
             Error::Directory { hint, .. } => (*hint).to_owned(),
             Error::Write { cause, .. } => write_hint(cause).to_owned(),
             Error::Refused { .. } => "see the owners with `spnkt spn list --host HOST`; for a machine name give the site a DNS name of its own; for an existing account choose another --account or take it over with --rotate".to_owned(),
@@ -326,6 +329,9 @@ pub fn write_hint(e: &LdapError) -> &'static str {
         // (deleted by someone else): both are "no such object".
         LdapError::NoSuchObject { .. } => {
             "the object or its container does not exist: check --ou (an existing container DN), and whether someone deleted the account meanwhile"
+        }
+        LdapError::ConnectionLost { .. } | LdapError::Timeout { .. } => {
+            "the connection to the domain controller broke or stalled twice in a row (spnkt reconnects once); check the network path and the DC (is it restarting? overloaded?), then run the same command again: it picks up what was done (--timeout SECONDS sets the deadline)"
         }
         _ => "check the connection and the bind account's rights",
     }
@@ -464,6 +470,17 @@ pub enum StepError {
 }
 
 impl StepError {
+    /// Whether the directory may or may not have made the change: the connection
+    /// broke twice while it was being written, so its answer never arrived.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            StepError::Write { cause, .. } | StepError::AddValues { cause, .. } => {
+                cause.is_connection_lost()
+            }
+            _ => false,
+        }
+    }
+
     /// The exit class: the KDC not accepting the keys is "not proven" (4).
     pub fn exit(&self) -> Exit {
         match self {

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{Progress, Session, StepError, keys, replication};
 use crate::ad::account::ServiceAccount;
+use crate::ad::ldap::LdapError;
 use crate::hostname::Host;
 use crate::krb::{Enctype, Key, NameType, Password, Principal};
 use crate::plan::{Attr, Plan, Step};
@@ -35,6 +36,9 @@ pub struct Executed {
     pub updated: bool,
     /// The password was set.
     pub password_set: bool,
+    /// The connection broke twice while the password was being set: it may or
+    /// may not have changed.
+    pub password_maybe_set: bool,
     /// userAccountControl as enabled.
     pub enabled_uac: Option<u32>,
     /// msDS-KeyVersionNumber read back.
@@ -115,10 +119,16 @@ pub fn execute(
     let mut keys: Vec<Key> = Vec::new();
     let total = plan.steps.len();
     for (i, step) in plan.steps.iter().enumerate() {
+        session.report_reconnects(progress);
         progress.step(i + 1, total, step);
-        if let Err(error) = run_step(
+        let result = run_step(
             step, session, password, target, &mut keys, &mut done, progress,
-        ) {
+        );
+        session.report_reconnects(progress);
+        if let Err(error) = result {
+            if error.outcome_unknown() {
+                assume_maybe_done(step, &mut done);
+            }
             return Err(Box::new((
                 done,
                 StepFailure {
@@ -130,6 +140,18 @@ pub fn execute(
         }
     }
     Ok((done, keys))
+}
+
+/// A write whose answer never arrived may have happened: count it as possibly
+/// done, so that the undo deletes an account that may have been added and the
+/// messages do not promise that old keytabs still work.
+fn assume_maybe_done(step: &Step, done: &mut Executed) {
+    match step {
+        Step::AddAccount { dn, .. } => done.created_dn = Some(dn.clone()),
+        Step::UpdateAccount { .. } | Step::Enable { .. } => done.updated = true,
+        Step::SetPassword { .. } => done.password_maybe_set = true,
+        _ => {}
+    }
 }
 
 fn run_step(
@@ -188,9 +210,10 @@ fn run_step(
             done.kvno = Some(kvno);
         }
         Step::QuerySalt { kdc, client } => {
+            let kdc = &session.kdc_at(kdc);
             let derived = if session.kdc_elsewhere {
                 let timeout = session.replication.timeout;
-                replication::retry(kdc, timeout, progress, |p| {
+                replication::retry(kdc.as_str(), timeout, progress, |p| {
                     keys::derive(kdc, client, password, target, p)
                 })?
             } else {
@@ -205,9 +228,10 @@ fn run_step(
             client,
             service,
         } => {
+            let kdc = &session.kdc_at(kdc);
             if session.kdc_elsewhere {
                 let timeout = session.replication.timeout;
-                replication::retry(kdc, timeout, progress, |p| {
+                replication::retry(kdc.as_str(), timeout, progress, |p| {
                     let mut attempt = done.clone();
                     keys::prove(kdc, client, service, keys, &mut attempt, p)?;
                     Ok(attempt)
@@ -260,6 +284,10 @@ pub fn undo(
             Ok(()) => format!(
                 "the account this run added ({dn}) was deleted again: nothing is left in the directory"
             ),
+            // An add whose answer was lost, and that had not happened after all.
+            Err(LdapError::NoSuchObject { .. }) => {
+                format!("the account {dn} was not added: nothing is left in the directory")
+            }
             Err(e) => format!(
                 "undoing failed too ({e}): the account {dn} is left DISABLED (userAccountControl 0x202, ACCOUNTDISABLE | NORMAL_ACCOUNT), holding {}{}; nobody can use it. Remove it with `spnkt delete --host {}`, or run this command again to finish it",
                 host.spn(),
@@ -275,6 +303,8 @@ pub fn undo(
             let mut s = format!("the existing account {} ", a.dn);
             if done.password_set {
                 s.push_str("HAS a new password (keytabs made before no longer work) but was not enabled as asked; run this command again to finish");
+            } else if done.password_maybe_set {
+                s.push_str("MAY have a new password (the connection broke while it was being set), so keytabs made before may no longer work; run this command again to finish");
             } else if done.updated {
                 s.push_str("has its attributes updated, its password is unchanged (existing keytabs still work)");
             } else {

@@ -43,19 +43,17 @@ pub struct Derived {
 /// Ask the KDC for the account's salt (ETYPE-INFO2), cross-check it with the AD rule
 /// (the KDC wins, with a warning), and derive the target's keys from `password`.
 pub fn derive(
-    kdc: &str,
+    kdc: &KdcAddress,
     client: &str,
     password: &Password,
     target: &KeyTarget,
     progress: &mut dyn Progress,
 ) -> Result<Derived, StepError> {
     let client_p = principal(client)?;
-    let infos = kdc::salt_info(&KdcAddress(kdc.to_owned()), &client_p).map_err(|cause| {
-        StepError::Salt {
-            client: client.to_owned(),
-            kdc: kdc.to_owned(),
-            cause,
-        }
+    let infos = kdc::salt_info(kdc, &client_p).map_err(|cause| StepError::Salt {
+        client: client.to_owned(),
+        kdc: kdc.to_string(),
+        cause,
     })?;
     let predicted = salt::ad_salt(
         &target.realm,
@@ -108,19 +106,19 @@ pub fn derive(
 /// ticket for `service` and decrypt it with the new key of its enctype, checking its
 /// kvno against the one read back.
 pub fn prove(
-    kdc: &str,
+    addr: &KdcAddress,
     client: &str,
     service: &str,
     keys: &[Key],
     done: &mut Executed,
     progress: &mut dyn Progress,
 ) -> Result<(), StepError> {
-    let addr = KdcAddress(kdc.to_owned());
+    let kdc = addr.as_str();
     let client_p = principal(client)?;
     let service_p = principal(service)?;
     let mut tgt = None;
     for key in keys {
-        match kdc::as_with_keys(&addr, &client_p, std::slice::from_ref(key)) {
+        match kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)) {
             Ok(t) => {
                 done.keys_proven.push(key.enctype().to_string());
                 tgt.get_or_insert(t);
@@ -144,7 +142,7 @@ pub fn prove(
             client: client.to_owned(),
         });
     };
-    let st = kdc::tgs(&addr, &tgt, &service_p).map_err(|cause| StepError::ServiceTicket {
+    let st = kdc::tgs(addr, &tgt, &service_p).map_err(|cause| StepError::ServiceTicket {
         service: service.to_owned(),
         kdc: kdc.to_owned(),
         cause,

@@ -109,7 +109,7 @@ pub fn login(kdc: &KdcAddress, user: &Principal, password: &Password) -> Result<
             LiveError::Transport(cause)
         } else {
             LiveError::Login {
-                kdc: kdc.0.clone(),
+                kdc: kdc.as_str().to_owned(),
                 user: user.to_string(),
                 cause,
             }
@@ -128,13 +128,13 @@ pub fn service_ticket(
         KdcError::Kdc(r) if r.code == error_code::KDC_ERR_S_PRINCIPAL_UNKNOWN => {
             LiveError::UnknownSpn {
                 spn: spn.to_string(),
-                kdc: kdc.0.clone(),
+                kdc: kdc.as_str().to_owned(),
                 name: r.name,
             }
         }
         c @ KdcError::Kdc(_) => LiveError::Refused {
             spn: spn.to_string(),
-            kdc: kdc.0.clone(),
+            kdc: kdc.as_str().to_owned(),
             cause: c,
         },
         c => LiveError::Other {
@@ -153,7 +153,7 @@ pub fn analyse(
     credentials: &str,
     now: i64,
 ) -> Result<Report, diagnose::SelectError> {
-    let format = format!("live ticket from KDC {}", kdc.0);
+    let format = format!("live ticket from KDC {kdc}");
     let detected = Detected {
         format: format.clone(),
         evidence: Evidence::Ticket(st.ticket.clone()),

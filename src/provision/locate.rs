@@ -43,6 +43,9 @@ pub struct Request {
     pub replication: Replication,
     /// The bind is Kerberos: plain `ldap://` is allowed (the bind seals it).
     pub kerberos_bind: bool,
+    /// How long one LDAP operation or KDC exchange may take (`--timeout`); `None`:
+    /// [`LDAP_TIMEOUT`] and [`crate::kdc::transport::TIMEOUT`].
+    pub timeout: Option<Duration>,
 }
 
 /// Waiting for replication: when the proof goes to another DC than the one written
@@ -95,6 +98,8 @@ pub struct Settings {
     pub conf: Krb5Conf,
     /// Replication waiting.
     pub replication: Replication,
+    /// How long one KDC exchange may take.
+    pub kdc_timeout: Duration,
 }
 
 /// Decide the realm and the domain controllers to try. Contacts nothing but DNS (SRV
@@ -136,8 +141,9 @@ pub fn resolve(request: &Request, progress: &mut dyn Progress) -> Result<Setting
             starttls: request.starttls,
             ca_cert: request.ca_cert.clone(),
             insecure_skip_verify: request.insecure_skip_verify,
-            timeout: LDAP_TIMEOUT,
+            timeout: request.timeout.unwrap_or(LDAP_TIMEOUT),
         },
+        kdc_timeout: request.timeout.unwrap_or(crate::kdc::transport::TIMEOUT),
         candidates,
         realm,
         realm_explicit: request

@@ -255,7 +255,12 @@ pub fn wait_every_dc(
     let mut pause = FIRST_PAUSE;
     loop {
         for check in table.iter_mut().filter(|c| !c.settled()) {
-            match kdc::as_with_keys(&KdcAddress(check.kdc.clone()), client, keys) {
+            match kdc::as_with_keys(
+                &KdcAddress::new(check.kdc.clone())
+                    .with_timeout(timeout.min(crate::kdc::transport::TIMEOUT)),
+                client,
+                keys,
+            ) {
                 Ok(_) => {
                     check.state = "accepted";
                     check.after_seconds = Some(start.elapsed().as_secs_f64());

@@ -83,7 +83,7 @@ pub fn prepare(
     }];
     steps.extend(key_steps(
         &account.dn,
-        &kdc.0,
+        kdc.as_str(),
         &client,
         &format!("{spn}@{realm}"),
         &request.keytab.display().to_string(),
@@ -129,25 +129,36 @@ impl Report {
     /// nothing; a failure after it leaves a new password without a keytab.
     pub fn error(&self) -> Option<(String, Exit, Option<String>)> {
         let fail = self.failure.as_ref()?;
-        Some(if matches!(fail.step, Step::SetPassword { .. }) {
-            (
-                format!(
-                    "step 1 failed: {}; nothing was changed (the old keytab still works)",
-                    fail.error
-                ),
-                Exit::Failure,
-                fail.error.hint(),
-            )
-        } else {
-            (
-                format!(
-                    "step {} failed: {}; the account has a new password, so keytabs made before no longer work until this is fixed",
-                    fail.number, fail.error
-                ),
-                fail.error.exit(),
-                fail.error.hint(),
-            )
-        })
+        Some(
+            if matches!(fail.step, Step::SetPassword { .. }) && fail.error.outcome_unknown() {
+                (
+                    format!(
+                        "step 1 failed: {}; the password MAY have been changed (the connection broke while it was being set), so keytabs made before may no longer work: run this command again to finish",
+                        fail.error
+                    ),
+                    Exit::Failure,
+                    fail.error.hint(),
+                )
+            } else if matches!(fail.step, Step::SetPassword { .. }) {
+                (
+                    format!(
+                        "step 1 failed: {}; nothing was changed (the old keytab still works)",
+                        fail.error
+                    ),
+                    Exit::Failure,
+                    fail.error.hint(),
+                )
+            } else {
+                (
+                    format!(
+                        "step {} failed: {}; the account has a new password, so keytabs made before no longer work until this is fixed: run this command again",
+                        fail.number, fail.error
+                    ),
+                    fail.error.exit(),
+                    fail.error.hint(),
+                )
+            },
+        )
     }
 }
 

@@ -67,6 +67,8 @@ pub struct Session {
     pub kdc_elsewhere: bool,
     /// Replication waiting, as asked for.
     pub replication: locate::Replication,
+    /// How long one KDC exchange may take (`--timeout`).
+    pub kdc_timeout: Duration,
     /// Why the DNS check could not ask a nameserver earlier in this run (a timeout):
     /// the next checks do not wait for it again.
     pub(super) dns_unreachable: Option<String>,
@@ -112,7 +114,7 @@ impl Session {
             if several {
                 options.timeout = CANDIDATE_TIMEOUT.min(options.timeout);
             }
-            let mut dir = match Directory::open(&options, &credentials) {
+            let mut dir = match open_once_more(&options, &credentials, progress) {
                 Ok(d) => d,
                 // A wrong password is wrong on every DC: trying the next would only
                 // count towards the account's lockout.
@@ -212,6 +214,7 @@ impl Session {
             read_only,
             kdc_elsewhere,
             replication: settings.replication,
+            kdc_timeout: settings.kdc_timeout,
             dns_unreachable: None,
         })
     }
@@ -230,11 +233,25 @@ impl Session {
     pub fn kdc(&self) -> Result<KdcAddress, Error> {
         self.kdc
             .clone()
-            .map(KdcAddress)
+            .map(|k| self.kdc_at(&k))
             .ok_or_else(|| Error::NoKdc {
                 realm: self.realm.clone(),
                 to_prove_keys: false,
             })
+    }
+
+    /// The KDC at `address` (a plan step's), with this run's deadline for each
+    /// exchange.
+    pub fn kdc_at(&self, address: &str) -> KdcAddress {
+        KdcAddress::new(address).with_timeout(self.kdc_timeout)
+    }
+
+    /// Report what the directory connection did about lost connections (reconnected,
+    /// a write found done or repeated) as notes.
+    pub fn report_reconnects(&mut self, progress: &mut dyn Progress) {
+        for event in self.dir.take_events() {
+            progress.note(event);
+        }
     }
 
     /// LDAP round trips made so far (the report shows them).
@@ -269,10 +286,30 @@ pub fn check_ca_file(path: &std::path::Path) -> Result<(), LdapError> {
     crate::ad::ldap::check_ca_file(path)
 }
 
+/// Connect and bind; a connection that breaks during the TLS handshake or the bind
+/// is opened once more (a DC that does not answer at all is not: the next one is
+/// tried instead).
+fn open_once_more(
+    options: &crate::ad::ldap::ConnectOptions,
+    credentials: &Credentials,
+    progress: &mut dyn Progress,
+) -> Result<Directory, LdapError> {
+    match Directory::open(options, credentials) {
+        Err(e @ LdapError::ConnectionLost { .. }) => {
+            progress.note(format!("{e}; connecting once more"));
+            Directory::open(options, credentials)
+        }
+        r => r,
+    }
+}
+
 /// Whether a connection failure means "this DC is not there" (try the next one)
 /// rather than a problem every DC would have.
 fn reachability(e: &LdapError) -> bool {
-    matches!(e, LdapError::Connect { .. } | LdapError::Timeout { .. })
+    matches!(
+        e,
+        LdapError::Connect { .. } | LdapError::Timeout { .. } | LdapError::ConnectionLost { .. }
+    )
 }
 
 /// The rootDSE's `dsServiceName` names the DC's NTDS Settings object, whose

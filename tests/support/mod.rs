@@ -4,6 +4,7 @@
 
 pub mod dns_server;
 pub mod dnsmasq;
+pub mod fault_proxy;
 pub mod mit_kdc;
 pub mod samba_lab;
 pub mod samba_lab2;
