@@ -14,10 +14,11 @@
 //! converge each other's accounts. Each test removes its accounts when it ends, also
 //! when it fails (a run killed by SIGKILL leaves its `svc-http-e2e-*` accounts behind).
 //!
-//! Not covered here: the DC stopped between two steps of a create. The lab is one DC per
-//! machine (fixed ports) shared by every test binary, so stopping it mid-run would break
-//! the other suites; the policy-rejected password (`fault_*`) makes a step fail between
-//! the add and the enable instead.
+//! Not covered here: connections cut, reset or stalled mid-run and the DC restarted
+//! between two steps: tests/faults_samba.rs does that (with a fault proxy, and on the
+//! two-DC lab for the restart, so the suites sharing this lab are not disturbed). The
+//! policy-rejected password (`fault_*`) here makes a step fail between the add and the
+//! enable.
 
 mod support;
 
