@@ -169,6 +169,12 @@ if [ "$faults_tests" -lt "$faults_expected" ]; then
   echo "run-all: expected $faults_expected samba fault tests, $faults_tests ran" >&2
   exit 1
 fi
+# The Debian package (as root: dpkg -i needs it): built with cargo-deb, installed,
+# `spnkt --version`, `man -w spnkt-create` and bash completion checked, removed.
+if [ "$(id -u)" = 0 ]; then
+  tests/deb-package.sh 2>&1 | tee -a "$log"
+  grep -q '^\*\*\* deb package test ran' "$log" || { echo "run-all: the deb package test did not run" >&2; exit 1; }
+fi
 # One closing line with the totals over every test binary.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "summary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
