@@ -31,6 +31,23 @@ use super::sasl::{self, KerberosBindFailure, TicketSource};
 use super::wire::{self, TlsWire, Wire};
 use crate::krb::{NameType, Password, Principal};
 
+/// How many values one OR filter of a batched search carries (AD accepts far longer
+/// filters; this keeps each request a few KiB).
+pub const SPNS_PER_SEARCH: usize = 100;
+
+/// `(|(attr=v1)(attr=v2)...)`, values escaped; one value gives `(attr=v1)`.
+pub fn or_filter(attr: &str, values: &[String]) -> String {
+    let terms: String = values
+        .iter()
+        .map(|v| format!("({attr}={})", escape_filter_value(v)))
+        .collect();
+    if values.len() == 1 {
+        terms
+    } else {
+        format!("(|{terms})")
+    }
+}
+
 /// Page size of [`Directory::search`] (RFC 2696). AD's default MaxPageSize is 1000.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
@@ -86,6 +103,9 @@ pub struct RootDse {
     /// answers is found out lazily by [`Directory::find_spn`]; see
     /// [`Directory::global_catalog`].
     pub is_global_catalog_ready: bool,
+    /// The DN of the DC's NTDS Settings object (`dsServiceName`), whose
+    /// `msDS-isRODC` says whether it is read-only.
+    pub ds_service_name: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1255,6 +1275,7 @@ impl Directory {
                 "rootDomainNamingContext",
                 "dnsHostName",
                 "isGlobalCatalogReady",
+                "dsServiceName",
             ],
         )?;
         let entry = entries.into_iter().next().unwrap_or_default();
@@ -1267,6 +1288,7 @@ impl Directory {
             is_global_catalog_ready: entry
                 .first("isGlobalCatalogReady")
                 .is_some_and(|v| v.eq_ignore_ascii_case("TRUE")),
+            ds_service_name: entry.first("dsServiceName").map(str::to_owned),
         };
         self.root_dse = Some(dse.clone());
         Ok(dse)
@@ -1300,8 +1322,10 @@ impl Directory {
 
     /// Every object holding `spn` (case-insensitive), searched in the global catalog when
     /// it is available, else in the domain.
-    pub(super) fn find_spn_once(&mut self, spn: &str) -> Result<Vec<Entry>, LdapError> {
-        let filter = format!("(servicePrincipalName={})", escape_filter_value(spn));
+    /// Every object holding any of `spns` (case-insensitive), in the global catalog
+    /// when it is available, else in the domain: one search per
+    /// [`SPNS_PER_SEARCH`] SPNs (an OR filter), on the connections as they are.
+    pub(super) fn find_spns_once(&mut self, spns: &[String]) -> Result<Vec<Entry>, LdapError> {
         let attrs = [
             "sAMAccountName",
             "servicePrincipalName",
@@ -1319,39 +1343,48 @@ impl Directory {
                 }
             };
         }
-        let mut entries = match &mut self.gc {
-            GcState::Connected { url, conn } => {
-                let url = url.clone();
-                paged_search(
-                    conn,
-                    &mut self.round_trips,
-                    &url,
-                    self.options.timeout,
-                    SearchArgs {
-                        base: "",
-                        scope: Scope::Subtree,
-                        filter: &filter,
-                        attrs: &attrs,
-                        page_size: DEFAULT_PAGE_SIZE,
-                    },
-                )?
+        let mut entries: Vec<Entry> = Vec::new();
+        for chunk in spns.chunks(SPNS_PER_SEARCH) {
+            let filter = or_filter("servicePrincipalName", chunk);
+            let found = match &mut self.gc {
+                GcState::Connected { url, conn } => {
+                    let url = url.clone();
+                    paged_search(
+                        conn,
+                        &mut self.round_trips,
+                        &url,
+                        self.options.timeout,
+                        SearchArgs {
+                            base: "",
+                            scope: Scope::Subtree,
+                            filter: &filter,
+                            attrs: &attrs,
+                            page_size: DEFAULT_PAGE_SIZE,
+                        },
+                    )?
+                }
+                _ => {
+                    let base = dse.default_naming_context.clone();
+                    self.search_with_page_size_once(
+                        &base,
+                        Scope::Subtree,
+                        &filter,
+                        &attrs,
+                        DEFAULT_PAGE_SIZE,
+                    )?
+                }
+            };
+            for e in found {
+                if !entries.iter().any(|x| x.dn.eq_ignore_ascii_case(&e.dn)) {
+                    entries.push(e);
+                }
             }
-            _ => {
-                let base = dse.default_naming_context.clone();
-                self.search_with_page_size_once(
-                    &base,
-                    Scope::Subtree,
-                    &filter,
-                    &attrs,
-                    DEFAULT_PAGE_SIZE,
-                )?
-            }
-        };
+        }
         // AD matches case-insensitively; make sure of it whatever the server did.
         entries.retain(|e| {
             e.values("servicePrincipalName")
                 .iter()
-                .any(|v| v.eq_ignore_ascii_case(spn))
+                .any(|v| spns.iter().any(|s| v.eq_ignore_ascii_case(s)))
         });
         Ok(entries)
     }

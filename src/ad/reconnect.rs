@@ -139,7 +139,14 @@ impl Directory {
     /// Every object holding `spn` (case-insensitive), searched in the global catalog
     /// when it is available, else in the domain.
     pub fn find_spn(&mut self, spn: &str) -> Result<Vec<Entry>, LdapError> {
-        self.read_retrying("search for", spn, |d| d.find_spn_once(spn))
+        self.find_spns(&[spn.to_owned()])
+    }
+
+    /// Every object holding any of `spns` (case-insensitive), in as few searches as
+    /// the filters allow ([`super::ldap::SPNS_PER_SEARCH`] SPNs each).
+    pub fn find_spns(&mut self, spns: &[String]) -> Result<Vec<Entry>, LdapError> {
+        let what = spns.first().cloned().unwrap_or_default();
+        self.read_retrying("search for", &what, |d| d.find_spns_once(spns))
     }
 
     /// Add an entry. Attributes with no values are left out.

@@ -330,6 +330,9 @@ pub fn write_hint(e: &LdapError) -> &'static str {
         LdapError::NoSuchObject { .. } => {
             "the object or its container does not exist: check --ou (an existing container DN), and whether someone deleted the account meanwhile"
         }
+        LdapError::Server { code: 10, .. } => {
+            "the domain controller refers writes elsewhere: it is read-only (an RODC); give --ldap-url of a writable DC (nothing was changed)"
+        }
         LdapError::ConnectionLost { .. } | LdapError::Timeout { .. } => {
             "the connection to the domain controller broke or stalled twice in a row (spnkt reconnects once); check the network path and the DC (is it restarting? overloaded?), then run the same command again: it picks up what was done (--timeout SECONDS sets the deadline)"
         }

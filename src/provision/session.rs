@@ -60,8 +60,11 @@ pub struct Session {
     /// The domain controller's DNS host name (its rootDSE's `dnsHostName`, else the
     /// URL's host): where every LDAP operation of the run goes.
     pub dc: String,
-    /// The domain controller is read-only (an RODC): it cannot take writes.
-    pub read_only: bool,
+    /// The domain controller is read-only (an RODC): it cannot take writes. Known
+    /// when DNS gave several DCs to choose from (`None` otherwise: with one DC, a
+    /// read-only one refuses the first write with a referral, before anything is
+    /// changed, and that costs no search up front).
+    pub read_only: Option<bool>,
     /// The KDC is not the LDAP domain controller's own (`--kdc` elsewhere): new
     /// accounts and keys reach it only by replication, which is waited for.
     pub kdc_elsewhere: bool,
@@ -140,8 +143,10 @@ impl Session {
                     });
                 }
             };
-            let read_only = is_read_only(&mut dir);
-            if read_only && i + 1 < settings.candidates.len() {
+            // Among several DCs a read-only one is skipped; with one, a command
+            // that writes asks later.
+            let read_only = several.then(|| is_read_only(&mut dir));
+            if read_only == Some(true) && i + 1 < settings.candidates.len() {
                 progress.note(format!(
                     "skipped domain controller {url}: it is read-only (an RODC takes no writes)"
                 ));
@@ -219,9 +224,9 @@ impl Session {
         })
     }
 
-    /// Refuse to write to a read-only domain controller.
-    pub fn require_writable(&self) -> Result<(), Error> {
-        if self.read_only {
+    /// Refuse to write to a domain controller known to be read-only.
+    pub fn require_writable(&mut self) -> Result<(), Error> {
+        if self.read_only == Some(true) {
             return Err(Error::ReadOnlyDc {
                 url: self.url.clone(),
             });
@@ -315,14 +320,7 @@ fn reachability(e: &LdapError) -> bool {
 /// The rootDSE's `dsServiceName` names the DC's NTDS Settings object, whose
 /// `msDS-isRODC` says whether it is read-only. Unknown counts as writable.
 fn is_read_only(dir: &mut Directory) -> bool {
-    let Ok(dse) = dir.search("", Scope::Base, "(objectClass=*)", &["dsServiceName"]) else {
-        return false;
-    };
-    let Some(ntds) = dse
-        .first()
-        .and_then(|e| e.first("dsServiceName"))
-        .map(str::to_owned)
-    else {
+    let Some(ntds) = dir.root_dse().ok().and_then(|dse| dse.ds_service_name) else {
         return false;
     };
     dir.search(&ntds, Scope::Base, "(objectClass=*)", &["msDS-isRODC"])
