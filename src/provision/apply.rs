@@ -201,6 +201,9 @@ struct Run<'a, 'r> {
     /// Keytab directories created (or, in a dry run, to be created) by this run.
     new_dirs: HashSet<PathBuf>,
     pending: Vec<Pending>,
+    /// What the directory held under every service's names when the run started
+    /// (read in a few batched searches), or why it could not be read.
+    names: Result<super::preflight::Names, Error>,
 }
 
 /// Wait (`--wait-replication`) until every domain controller accepts the new keys
@@ -241,12 +244,33 @@ pub fn apply(
     let plan = request.plan;
     let n = plan.entries.len();
     progress.start_services(n);
+    // Every service's names at once: two searches per hundred services or so,
+    // instead of six per service.
+    let upns: Vec<String> = plan
+        .entries
+        .iter()
+        .filter_map(|e| e.service.as_ref().ok())
+        .map(|svc| format!("{}@{}", svc.host.spn(), session.realm))
+        .collect();
+    let queries: Vec<super::preflight::Query<'_>> = plan
+        .entries
+        .iter()
+        .filter_map(|e| e.service.as_ref().ok())
+        .zip(&upns)
+        .map(|(svc, upn)| super::preflight::Query {
+            host: &svc.host,
+            sam: &svc.account,
+            upn: Some(upn),
+        })
+        .collect();
+    let names = super::preflight::gather(session, &queries, progress);
     let mut run = Run {
         request,
         kdc: kdc.as_str().to_owned(),
         keytabs: HashMap::new(),
         new_dirs: HashSet::new(),
         pending: Vec::new(),
+        names,
     };
     let mut reports: Vec<ServiceReport> = Vec::new();
     for (i, entry) in plan.entries.iter().enumerate() {
@@ -385,26 +409,18 @@ fn service(
     let upn = format!("{spn}@{realm}");
     // An account of this plan that lost its SPN is taken over (drift), any other
     // existing account of that name is refused, as by `create`.
-    let base = session.base_dn.clone();
-    let ours = session
-        .dir
-        .find_account(&base, &svc.account)
-        .ok()
-        .flatten()
-        .is_some_and(|a| {
-            a.description
-                .as_deref()
-                .is_some_and(|d| d.contains(&plan.tag()))
-        });
-    let existing = super::preflight::preflight(
-        session,
-        &svc.host,
-        &svc.account,
-        Some(&upn),
-        ours,
-        &mut Collect::default(),
-    )
-    .map_err(|e| ErrorReport::from_error(&e))?;
+    let names = run.names.as_ref().map_err(ErrorReport::from_error)?;
+    let query = super::preflight::Query {
+        host: &svc.host,
+        sam: &svc.account,
+        upn: Some(&upn),
+    };
+    let ours = names
+        .account(&svc.account)
+        .and_then(|e| e.first("description"))
+        .is_some_and(|d| d.contains(&plan.tag()));
+    let existing = super::preflight::judge(names, &query, ours, &mut Collect::default())
+        .map_err(|e| ErrorReport::from_error(&e))?;
     let cached = run
         .keytabs
         .entry(svc.keytab.clone())

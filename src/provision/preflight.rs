@@ -37,6 +37,17 @@ pub struct Names {
     domain: Vec<Entry>,
 }
 
+impl Names {
+    /// The domain's entry with this sAMAccountName, if any.
+    pub fn account(&self, sam: &str) -> Option<&Entry> {
+        self.domain.iter().find(|e| {
+            e.values("sAMAccountName")
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(sam))
+        })
+    }
+}
+
 /// Read [`Names`] for `queries`: one global catalog search for all their SPNs and one
 /// domain search for their accounts, UPNs and computers (per
 /// [`SPNS_PER_SEARCH`] values), instead of five searches each.
@@ -45,6 +56,9 @@ pub fn gather(
     queries: &[Query<'_>],
     progress: &mut dyn Progress,
 ) -> Result<Names, Error> {
+    if queries.is_empty() {
+        return Ok(Names::default());
+    }
     let lookup = |what: String| {
         let doing = format!("cannot look up {what}");
         move |cause: LdapError| Error::Directory {
@@ -135,7 +149,7 @@ pub fn judge(
     let is = |e: &Entry, attr: &str, value: &str| {
         e.values(attr).iter().any(|v| v.eq_ignore_ascii_case(value))
     };
-    let account = match names.domain.iter().find(|e| is(e, "sAMAccountName", sam)) {
+    let account = match names.account(sam) {
         Some(e) => Some(
             ServiceAccount::from_entry(e).map_err(|err| Error::Directory {
                 doing: format!("cannot read the account {sam}"),
