@@ -531,9 +531,13 @@ fn create_survives_a_domain_controller_restart_between_steps() {
         return;
     };
     let mut cases = 0;
-    // Before the add (message 9: after the bind, the rootDSE, the preflight's
-    // searches) and before the password set (message 11).
-    for (n, at) in [9usize, 11].into_iter().enumerate() {
+    // Before the add (message 7: after the three TLS records, the bind, the rootDSE
+    // and the preflight's domain search) and before the password set (message 8);
+    // the note spnkt prints names the operation, which checks the numbering.
+    for (n, (at, op)) in [(7usize, "during add"), (8, "during set password")]
+        .into_iter()
+        .enumerate()
+    {
         let host = format!("frs{n}-{}.corp.test", support::process_tag());
         let sam = sam_of(&host);
         let _cleanup = lab.cleanup(&[&sam]);
@@ -569,6 +573,7 @@ fn create_survives_a_domain_controller_restart_between_steps() {
         assert_eq!(proxy.fired().len(), 1, "{what}: no restart happened");
         assert_eq!(run.code, 0, "{what}: exit {}\n{}", run.code, run.text());
         run.assert_mentions(&format!("{what}: the reconnect"), &["reconnected"]);
+        run.assert_mentions(&format!("{what}: where it broke"), &[op]);
         let (ok, out) = lab.kvno_k_against(Dc::A, &keytab, &lab.http_principal(&host));
         assert!(ok, "{what}: kvno -k: {out}\n{}", run.text());
         cases += 1;

@@ -105,7 +105,19 @@ impl Directory {
                     return Ok(());
                 }
                 self.events.push(format!("{op} {dn} repeated"));
-                write(self).map_err(lost_again)
+                match write(self) {
+                    Ok(()) => Ok(()),
+                    // The server may still have been carrying out the first attempt
+                    // when the check above looked: a repeat refused because its
+                    // effect is there now (entry exists, value present) is done.
+                    Err(e) if !e.is_connection_lost() && done(self).unwrap_or(false) => {
+                        self.events.push(format!(
+                            "{op} {dn}: the first attempt had been done after all"
+                        ));
+                        Ok(())
+                    }
+                    Err(e) => Err(lost_again(e)),
+                }
             }
             r => r,
         }

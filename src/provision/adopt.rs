@@ -101,6 +101,7 @@ pub fn adopt(
     let derived = keys::derive(&kdc, &client, password, &target, progress)?;
     let mut executed = Executed {
         kvno: Some(kvno),
+        kdc_enctypes: Some(derived.kdc_enctypes.clone()),
         ..Executed::default()
     };
     keys::prove(

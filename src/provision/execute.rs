@@ -61,6 +61,10 @@ pub struct Executed {
     pub keytab_entries: Option<usize>,
     /// Older entries of the principal kept in it.
     pub kept_old_entries: Option<usize>,
+    /// The enctypes the KDC announced for the account when asked for its salt (the
+    /// proof then skips asking again).
+    #[serde(skip)]
+    pub kdc_enctypes: Option<Vec<Enctype>>,
 }
 
 /// The step that failed.
@@ -220,6 +224,7 @@ fn run_step(
                 keys::derive(kdc, client, password, target, progress)?
             };
             *keys = derived.keys;
+            done.kdc_enctypes = Some(derived.kdc_enctypes);
             done.salt = Some(derived.salt);
             done.iterations = derived.iterations;
         }

@@ -38,6 +38,8 @@ pub struct Derived {
     pub salt: String,
     /// The AES iterations used.
     pub iterations: Option<u32>,
+    /// The enctypes the KDC announced keys of for the account (its ETYPE-INFO2).
+    pub kdc_enctypes: Vec<Enctype>,
 }
 
 /// Ask the KDC for the account's salt (ETYPE-INFO2), cross-check it with the AD rule
@@ -98,6 +100,7 @@ pub fn derive(
         keys,
         salt,
         iterations,
+        kdc_enctypes: infos.iter().map(|i| i.etype).collect(),
     })
 }
 
@@ -118,7 +121,19 @@ pub fn prove(
     let service_p = principal(service)?;
     let mut tgt = None;
     for key in keys {
-        match kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)) {
+        // With the KDC's ETYPE-INFO2 from the salt query, one exchange per key.
+        let attempt = match &done.kdc_enctypes {
+            Some(announced) if announced.contains(&key.enctype()) => {
+                kdc::as_with_key(addr, &client_p, key)
+            }
+            Some(announced) => Err(KdcError::NoCommonEnctype {
+                client: client.to_owned(),
+                offered: announced.clone(),
+                ours: vec![key.enctype()],
+            }),
+            None => kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)),
+        };
+        match attempt {
             Ok(t) => {
                 done.keys_proven.push(key.enctype().to_string());
                 tgt.get_or_insert(t);
