@@ -461,6 +461,34 @@ pub enum StepError {
     /// The keytab timestamp (clock or SOURCE_DATE_EPOCH) is unusable.
     #[error("{}", .0.message)]
     Clock(CliError),
+    /// Another run changed the account's password (or deleted it) after this run
+    /// read its kvno back: this run's keys are stale and were not written.
+    #[error(
+        "another run changed the password of {account} (kvno {was} → {}) while this one ran: this run's keys are stale and were NOT written{}",
+        .now.map_or_else(|| "account deleted".to_owned(), |k| k.to_string()),
+        .keytab.as_ref().map_or_else(String::new, |k| format!(" to {k}"))
+    )]
+    ConcurrentChange {
+        /// The account's principal.
+        account: String,
+        /// The keytab not written (none when the proof already failed).
+        keytab: Option<String>,
+        /// The kvno this run's keys are for.
+        was: u32,
+        /// The directory's kvno now (`None`: the account is gone).
+        now: Option<u32>,
+    },
+}
+
+impl From<KeytabFileError> for StepError {
+    fn from(e: KeytabFileError) -> StepError {
+        match e {
+            KeytabFileError::Read { .. } | KeytabFileError::Malformed { .. } => {
+                StepError::KeytabRead(e)
+            }
+            _ => StepError::KeytabWrite(e),
+        }
+    }
 }
 
 impl StepError {
@@ -475,6 +503,7 @@ impl StepError {
             | StepError::TicketKvno { .. }
             | StepError::TicketDecrypt { .. } => Exit::VerificationFailed,
             StepError::Clock(e) => e.exit,
+            StepError::ConcurrentChange { .. } => Exit::Conflict,
             _ => Exit::Failure,
         }
     }
@@ -504,7 +533,12 @@ impl StepError {
             StepError::KeytabRead(_) => {
                 "the account has its new password; fix the file and run `spnkt rotate`".to_owned()
             }
+            StepError::KeytabWrite(KeytabFileError::Locked { .. }) => format!(
+                "the account and its keys are fine but the keytab was not written: wait for the other process (`fuser -v FILE` shows it; {} sets how many seconds spnkt waits), then run `spnkt rotate` to get a new one",
+                crate::keytab_file::LOCK_WAIT_ENV
+            ),
             StepError::KeytabWrite(_) => "the account and its keys are fine but the keytab was not written; run `spnkt rotate` to get a new one".to_owned(),
+            StepError::ConcurrentChange { .. } => "two runs changed the same account at once and the other one won: the account works with the keys of the run that changed it last (its keytab); run this command again to get a keytab from this run".to_owned(),
             StepError::Clock(e) => return e.hint.clone(),
             StepError::Principal(_) | StepError::Derive { .. } | StepError::NoKvnoRead => {
                 return None;

@@ -214,7 +214,16 @@ fn run_step(
                 })
                 .map(|proven| *done = proven)?;
             } else {
-                keys::prove(kdc, client, service, keys, done, progress)?;
+                keys::prove(kdc, client, service, keys, done, progress).map_err(|e| {
+                    keys::explain_failed_proof(e, done.kvno, client, &mut || {
+                        keys::kvno_of_account(
+                            dir,
+                            &session.base_dn,
+                            &target.sam_account_name,
+                            progress,
+                        )
+                    })
+                })?;
             }
         }
         Step::WriteKeytab {
@@ -236,6 +245,9 @@ fn run_step(
                     keys: keys.clone(),
                     mode: *mode,
                 }],
+                &mut |_| {
+                    keys::kvno_of_account(dir, &session.base_dn, &target.sam_account_name, progress)
+                },
             )?;
             done.keytab_written = true;
             done.keytab_entries = Some(written.entries);
