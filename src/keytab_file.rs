@@ -588,6 +588,36 @@ mod tests {
         assert_eq!(read(&path).unwrap().entries[0].kvno, 1);
     }
 
+    #[test]
+    fn new_files_racing_one_wins_the_others_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.keytab");
+        let won: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8u32)
+                .map(|t| {
+                    let path = &path;
+                    s.spawn(move || {
+                        update(path, Overwrite::Refuse, |_| {
+                            let mut kt = Keytab::new();
+                            kt.entries.push(entry("HTTP/a.example.test", t + 1));
+                            Ok::<_, KeytabFileError>((Some(kt), ()))
+                        })
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join().unwrap() {
+                    Ok(()) => true,
+                    Err(KeytabFileError::Exists { .. }) => false,
+                    Err(e) => panic!("{e}"),
+                })
+                .collect()
+        });
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+        assert_eq!(read(&path).unwrap().entries.len(), 1);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_held_lock_is_waited_for_then_named() {

@@ -211,6 +211,64 @@ fn keytab_create_append_from_many_processes_loses_nothing() {
     );
 }
 
+/// A keytab locked by someone else (util-linux `flock`, as a stand-in for another
+/// spnkt) is waited for, then named in the error, with a hint; nothing is written.
+#[test]
+fn a_keytab_locked_by_another_process_is_named() {
+    let name = "a_keytab_locked_by_another_process_is_named";
+    if !support::have_tool("flock") {
+        let _ = writeln!(std::io::stderr().lock(), "SKIPPED {name}: no flock(1)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let keytab = dir.path().join("held.keytab");
+    let create = |kvno: &str| {
+        let mut c = Command::new(support::spnkt_bin());
+        c.env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
+            .env("SPNKT_KEYTAB_LOCK_TIMEOUT", "1")
+            .env("CC_PASSWORD", "Held-Pw-1")
+            .stdin(Stdio::null())
+            .args([
+                "keytab",
+                "create",
+                "--append",
+                "--password-env",
+                "CC_PASSWORD",
+            ])
+            .args(["-p", "HTTP/held.example.test@EXAMPLE.TEST", "--kvno", kvno])
+            .arg("--out")
+            .arg(&keytab);
+        c.output().unwrap()
+    };
+    assert!(create("1").status.success());
+    let before = std::fs::read(&keytab).unwrap();
+    let mut holder = Command::new("flock")
+        .arg(&keytab)
+        .args(["sleep", "4"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let t = Instant::now();
+    let out = create("2");
+    let waited = t.elapsed();
+    let _ = holder.wait();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is locked by another process") && err.contains("gave up after 1 s"),
+        "{err}"
+    );
+    assert!(err.contains("SPNKT_KEYTAB_LOCK_TIMEOUT"), "{err}");
+    assert!(waited.as_millis() >= 900, "gave up after {waited:?}");
+    assert_eq!(std::fs::read(&keytab).unwrap(), before);
+    // Released: the same command works.
+    assert!(create("2").status.success());
+    ran(
+        name,
+        &format!("waited {:.1} s, then named the file", waited.as_secs_f64()),
+    );
+}
+
 // --- 2. create and rotate racing on one keytab ---------------------------------------
 
 fn spnkt_cmd(lab: &Lab, args: &[&str]) -> Command {

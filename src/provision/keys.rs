@@ -540,6 +540,54 @@ mod tests {
     }
 
     #[test]
+    fn an_account_whose_kvno_moved_is_left_out_and_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("web.keytab");
+        let keys = |p: &str, kvno| NewKeys {
+            principals: vec![Principal::parse(p).unwrap()],
+            kvno,
+            keys: vec![Key::new(Enctype(18), vec![1; 32])],
+            mode: KeytabMode::Append,
+        };
+        let group = [
+            keys("HTTP/a.example.test@EXAMPLE.TEST", 2),
+            keys("HTTP/b.example.test@EXAMPLE.TEST", 3),
+        ];
+        // b's password was changed again (kvno 4) by another run: only a is written.
+        let w = write_keytab_shared(&path, &group, &mut |i| {
+            if i == 1 {
+                KvnoNow::Is(4)
+            } else {
+                KvnoNow::Is(2)
+            }
+        })
+        .unwrap();
+        assert_eq!(w.entries, 1);
+        assert_eq!(w.moved.len(), 1);
+        assert_eq!(
+            (w.moved[0].0, w.moved[0].1.was, w.moved[0].1.now),
+            (1, 3, Some(4))
+        );
+        let e = w.moved[0].1.error();
+        assert_eq!(e.exit(), crate::exit::Exit::Conflict);
+        assert!(
+            e.to_string().contains(
+                "another run changed the password of HTTP/b.example.test@EXAMPLE.TEST (kvno 3 → 4)"
+            ),
+            "{e}"
+        );
+        // One account, gone meanwhile: an error, and the file is not touched.
+        let before = std::fs::read(&path).unwrap();
+        let e = write_keytab(&path, &group[1..], &mut |_| KvnoNow::Gone).unwrap_err();
+        assert!(
+            matches!(e, StepError::ConcurrentChange { now: None, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("kvno 3 → account deleted"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
     fn shared_file_written_once_with_every_account() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("web.keytab");
