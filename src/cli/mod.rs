@@ -413,7 +413,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
 pub const FILES: &[(&str, &str)] = &[
     (
         ".NAME.spnkt-tmp-*",
-        "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error.",
+        "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error. While spnkt reads, merges and replaces a keytab it holds the keytab's lock (flock, and on Linux the OFD record lock MIT krb5 takes), so runs writing one keytab at once do not lose each other's entries; no lock files are created (a new keytab is created exclusively instead).",
     ),
     (
         "/etc/resolv.conf",

@@ -464,8 +464,8 @@ pub enum StepError {
     /// Another run changed the account's password (or deleted it) after this run
     /// read its kvno back: this run's keys are stale and were not written.
     #[error(
-        "another run changed the password of {account} (kvno {was} → {}) while this one ran: this run's keys are stale and were NOT written{}",
-        .now.map_or_else(|| "account deleted".to_owned(), |k| k.to_string()),
+        "another run changed the password of {account} {} while this one ran: this run's keys are stale and were NOT written{}",
+        concurrent_detail(*.was, *.now),
         .keytab.as_ref().map_or_else(String::new, |k| format!(" to {k}"))
     )]
     ConcurrentChange {
@@ -473,11 +473,24 @@ pub enum StepError {
         account: String,
         /// The keytab not written (none when the proof already failed).
         keytab: Option<String>,
-        /// The kvno this run's keys are for.
+        /// The kvno this run read back (its keys').
         was: u32,
-        /// The directory's kvno now (`None`: the account is gone).
+        /// The directory's kvno now (`None`: the account is gone; the same as
+        /// `was`: the other run's change came before this run's read-back).
         now: Option<u32>,
     },
+}
+
+/// `(kvno 5 → 6)`, `(kvno 5 → account deleted)`, or for a change made between this
+/// run's password set and its read-back, what gave it away.
+fn concurrent_detail(was: u32, now: Option<u32>) -> String {
+    match now {
+        None => format!("(kvno {was} → account deleted)"),
+        Some(n) if n != was => format!("(kvno {was} → {n})"),
+        Some(n) => format!(
+            "right after this one set it (the KDC refuses the keys of this run's password; kvno {n} is the other run's)"
+        ),
+    }
 }
 
 impl From<KeytabFileError> for StepError {

@@ -275,28 +275,42 @@ pub fn kvno_of_account(
 }
 
 /// When proving new keys failed in a way another run changing the password right
-/// after this one explains (the KDC refused the new key, or its ticket is for
-/// another kvno), ask the directory: if the account's kvno moved from `read_back`,
-/// the error is [`StepError::ConcurrentChange`] (exit 6), else `e` as it was.
+/// after this one explains, ask the directory (`kvno_now`) and say so
+/// ([`StepError::ConcurrentChange`], exit 6) instead of "not proven":
+///
+/// - the account's kvno moved from `read_back` (the KDC refused the new key, its
+///   ticket is for another kvno, or the ticket does not decrypt): the other run's
+///   change came after this run's read-back;
+/// - the KDC refused the new key (KDC_ERR_PREAUTH_FAILED) and the kvno did not move:
+///   the other run's change came between this run's password set and its
+///   read-back. Only for a KDC that is the domain controller the password was set
+///   on (no replication between them): it has this run's password, with the salt
+///   it announced itself, unless someone set another one since.
+///
+/// Otherwise (the directory cannot be read, or nothing moved) `e` as it was.
 pub fn explain_failed_proof(
     e: StepError,
     read_back: Option<u32>,
     client: &str,
     kvno_now: &mut dyn FnMut() -> KvnoNow,
 ) -> StepError {
-    let explicable = matches!(
+    let refused = matches!(
         &e,
         StepError::KeyRefused {
             cause: KdcError::PreauthFailed { .. },
             ..
-        } | StepError::TicketKvno { .. }
-            | StepError::TicketDecrypt { .. }
+        }
     );
+    let explicable = refused
+        || matches!(
+            &e,
+            StepError::TicketKvno { .. } | StepError::TicketDecrypt { .. }
+        );
     let Some(was) = read_back.filter(|_| explicable) else {
         return e;
     };
     let now = match kvno_now() {
-        KvnoNow::Is(k) if k != was => Some(k),
+        KvnoNow::Is(k) if k != was || refused => Some(k),
         KvnoNow::Gone => None,
         _ => return e,
     };
@@ -585,6 +599,38 @@ mod tests {
         );
         assert!(e.to_string().contains("kvno 3 → account deleted"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_refused_proof_is_a_conflict_when_another_run_changed_the_password() {
+        let refused = || StepError::KeyRefused {
+            client: "HTTP/a.example.test@EXAMPLE.TEST".into(),
+            enctype: Enctype(18),
+            kdc: "127.0.0.1:88".into(),
+            cause: KdcError::PreauthFailed {
+                client: "HTTP/a.example.test@EXAMPLE.TEST".into(),
+                enctype: Enctype(18),
+                e_text: None,
+            },
+        };
+        let c = "HTTP/a.example.test@EXAMPLE.TEST";
+        // Moved after the read-back.
+        let e = explain_failed_proof(refused(), Some(5), c, &mut || KvnoNow::Is(6));
+        assert!(e.to_string().contains("(kvno 5 → 6)"), "{e}");
+        assert_eq!(e.exit(), crate::exit::Exit::Conflict);
+        // Changed between the set and the read-back: the KDC refusing is the sign.
+        let e = explain_failed_proof(refused(), Some(6), c, &mut || KvnoNow::Is(6));
+        assert!(e.to_string().contains("right after this one set it"), "{e}");
+        // The directory cannot tell: the KDC's refusal as it was.
+        let e = explain_failed_proof(refused(), Some(6), c, &mut || KvnoNow::Unknown);
+        assert_eq!(e.exit(), crate::exit::Exit::VerificationFailed);
+        // Other failures are not explained by a kvno that did not move.
+        let e = StepError::TicketEnctype {
+            service: c.into(),
+            enctype: Enctype(23),
+        };
+        let e = explain_failed_proof(e, Some(6), c, &mut || KvnoNow::Is(7));
+        assert!(matches!(e, StepError::TicketEnctype { .. }));
     }
 
     #[test]
