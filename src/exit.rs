@@ -31,6 +31,9 @@ pub enum Exit {
     /// `--wait-replication`: the keys are written and proven on the DC written to,
     /// but not every domain controller accepted them before the timeout.
     NotReplicated = 5,
+    /// Another run changed the same account (or keytab) at the same time and won:
+    /// this run's keys were not written.
+    Conflict = 6,
     /// `spnkt apply --dry-run`: the directory or a keytab would change.
     Changes = 10,
 }

@@ -169,6 +169,19 @@ if [ "$faults_tests" -lt "$faults_expected" ]; then
   echo "run-all: expected $faults_expected samba fault tests, $faults_tests ran" >&2
   exit 1
 fi
+# Two runs at once (tests/concurrency_samba.rs: keytab locking offline, create/rotate
+# and apply races against the lab) and secrets in no output channel
+# (tests/secrets_leak.rs) each print one line per test that ran, never skipped.
+conc_expected=$(grep -c '^#\[test\]' tests/concurrency_samba.rs)
+conc_tests=$(grep -c '^\*\*\* concurrency test .* ran' "$log" || true)
+echo "concurrency tests run: $conc_tests of $conc_expected"
+leak_expected=$(grep -c 'audit.finish(' tests/secrets_leak.rs)
+leak_tests=$(grep -c '^\*\*\* secrets leak test .* ran' "$log" || true)
+echo "secrets leak tests run: $leak_tests of $leak_expected"
+if [ "$conc_tests" -lt "$conc_expected" ] || [ "$leak_tests" -lt "$leak_expected" ]; then
+  echo "run-all: expected $conc_expected concurrency and $leak_expected secrets leak tests, $conc_tests and $leak_tests ran" >&2
+  exit 1
+fi
 # The Debian package (as root: dpkg -i needs it): built with cargo-deb, installed,
 # `spnkt --version`, `man -w spnkt-create` and bash completion checked, removed.
 if [ "$(id -u)" = 0 ]; then

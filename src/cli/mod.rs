@@ -350,6 +350,10 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
         "not replicated: with --wait-replication, the keytab is written and its keys proven on the domain controller written to, but not every domain controller accepted them within --replication-timeout (the per-DC table says which)",
     ),
     (
+        6,
+        "conflict: another run changed the same account while this one ran (set its password again, so the kvno moved after this run read it back; or, for `spnkt apply`, created it after this run looked): this run's keys are stale and were NOT written; the account works with the other run's keys. Run the command again",
+    ),
+    (
         10,
         "`spnkt apply --dry-run`: the plan would change something (create, repair, rotate or remove a service); 0 means the directory and keytabs already match the plan",
     ),
@@ -398,6 +402,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "SPNKT_DNS_SERVER",
         "Nameserver for the DNS SRV lookups of a KDC (_kerberos._tcp.REALM) and domain controller (_ldap._tcp.dc._msdcs.REALM) not given otherwise, and for the DNS check of a web site's host name (A, AAAA, CNAME), ip[:port] (default: the nameserver lines of /etc/resolv.conf).",
     ),
+    (
+        "SPNKT_KEYTAB_LOCK_TIMEOUT",
+        "Seconds to wait for another process's lock on a keytab before giving up (default 30; 0: do not wait). spnkt locks a keytab (flock, and on Linux the OFD record lock MIT krb5 takes) while it reads, merges and replaces it.",
+    ),
     ("NO_COLOR", "Disables colours in help and error output."),
 ];
 
@@ -405,7 +413,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
 pub const FILES: &[(&str, &str)] = &[
     (
         ".NAME.spnkt-tmp-*",
-        "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error.",
+        "Keytabs are written to a temporary file next to the target, created with mode 0600, synced, then renamed over the target, so a keytab is never left half-written. The temporary file is removed on error. While spnkt reads, merges and replaces a keytab it holds the keytab's lock (flock, and on Linux the OFD record lock MIT krb5 takes), so runs writing one keytab at once do not lose each other's entries; no lock files are created (a new keytab is created exclusively instead).",
     ),
     (
         "/etc/resolv.conf",

@@ -174,6 +174,21 @@ fn finish(
             }
             .into())
         }
+        Exit::Conflict => {
+            let conflicts = reports.iter().filter(|r| r.conflict).count();
+            Err(Reported {
+                outcome,
+                error: CliError {
+                    exit: Exit::Conflict,
+                    message: format!(
+                        "{conflicts} of {} services were changed by another run at the same time (created, or given another password, after this run looked): this run's keys for them were NOT written",
+                        reports.len()
+                    ),
+                    hint: Some("the accounts work with the other run's keys; run the same plan again to converge".to_owned()),
+                },
+            }
+            .into())
+        }
         _ => {
             let failed = reports.iter().filter(|r| r.kind == Action::Failed).count();
             Err(Reported {

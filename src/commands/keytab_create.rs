@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use anyhow::Context;
 
-use super::{Outcome, Ui, plural, read_keytab, write_keytab};
+use super::{Outcome, Ui, UpdateError, plural, update_keytab};
 use crate::atomic_file::Overwrite;
 use crate::cli::{KeytabCreateArgs, PrincipalType};
 use crate::exit::CliError;
@@ -13,6 +13,14 @@ use crate::krb::keytab::{Keytab, KeytabEntry, KeytabVersion};
 use crate::krb::string_to_key::{DEFAULT_AES_ITERATIONS, string_to_key};
 use crate::krb::{Enctype, NameType, salt};
 use crate::{secret_input, timefmt, validate};
+
+/// What the merge under the lock found and did.
+struct Merged {
+    existed: bool,
+    upgraded: bool,
+    replaced: usize,
+    total: usize,
+}
 
 pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let name_type = match args.ptype {
@@ -79,14 +87,6 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 .into(),
         );
     }
-    let mut keytab = if exists && args.append {
-        read_keytab(&args.out)?
-    } else {
-        Keytab {
-            version: KeytabVersion::V2,
-            entries: Vec::new(),
-        }
-    };
     let timestamp = timefmt::keytab_timestamp()?;
 
     let source = super::password_source(&args.password)?;
@@ -104,20 +104,44 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
     drop(password);
 
-    // --append: the same principal+kvno+enctype is replaced in place.
-    let replaced = new_entries
-        .into_iter()
-        .map(|entry| keytab.put_entry(entry))
-        .filter(|&was_replaced| was_replaced)
-        .count();
-    super::note_if_upgraded(ui, &args.out, &keytab);
-    keytab.version = KeytabVersion::V2;
-    let overwrite = if exists {
+    // Under the keytab's lock: the file as it is now (another run may have written
+    // it since the check above), merged and replaced, or created exclusively.
+    let overwrite = if args.append || args.force {
         Overwrite::Replace
     } else {
         Overwrite::Refuse
     };
-    write_keytab(&args.out, &keytab, overwrite)?;
+    let merged = update_keytab(&args.out, overwrite, |current| {
+        let mut keytab = if args.append {
+            current.read()?.unwrap_or_default()
+        } else {
+            Keytab::new()
+        };
+        let upgraded = keytab.version != KeytabVersion::V2;
+        // --append: the same principal+kvno+enctype is replaced in place.
+        let replaced = new_entries
+            .iter()
+            .map(|entry| keytab.put_entry(entry.clone()))
+            .filter(|&was_replaced| was_replaced)
+            .count();
+        keytab.version = KeytabVersion::V2;
+        let merged = Merged {
+            existed: current.exists(),
+            upgraded,
+            replaced,
+            total: keytab.entries.len(),
+        };
+        Ok::<_, UpdateError>((Some(keytab), merged))
+    })?;
+    let Merged {
+        existed,
+        upgraded,
+        replaced,
+        total,
+    } = merged;
+    if upgraded {
+        super::note_upgraded(ui, &args.out);
+    }
     for n in notes {
         ui.note(n);
     }
@@ -136,12 +160,12 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         let _ = writeln!(human, "  salt:       {salt}");
     }
     let _ = writeln!(human, "  enctypes:   {}", names.join(", "));
-    if args.append && exists {
+    if args.append && existed {
         let _ = writeln!(
             human,
             "  replaced {} with the same principal, kvno and enctype; the keytab now holds {}",
             plural(replaced, "entry", "entries"),
-            plural(keytab.entries.len(), "entry", "entries")
+            plural(total, "entry", "entries")
         );
     }
     let json = serde_json::json!({
@@ -154,7 +178,7 @@ pub fn run(args: &KeytabCreateArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         "timestamp": timestamp,
         "entries": enctypes.iter().map(|e| serde_json::json!({"enctype": e.0, "enctype_name": e.to_string()})).collect::<Vec<_>>(),
         "replaced": replaced,
-        "total_entries": keytab.entries.len(),
+        "total_entries": total,
     });
     Ok(Outcome {
         human,

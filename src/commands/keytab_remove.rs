@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    Outcome, Ui, entry_json, parse_enctype, parse_principal, plural, read_keytab, write_keytab,
+    Outcome, Ui, UpdateError, entry_json, parse_enctype, parse_principal, plural, read_keytab,
+    update_keytab,
 };
 use crate::atomic_file::Overwrite;
 use crate::cli::KeytabRemoveArgs;
@@ -14,15 +15,29 @@ use crate::krb::{Enctype, Principal};
 pub fn run(args: &KeytabRemoveArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let principal = args.principal.as_deref().map(parse_principal).transpose()?;
     let enctype = args.enctype.as_deref().map(parse_enctype).transpose()?;
-    let mut kt = read_keytab(&args.file)?;
-
     let selection = Selection {
         principal,
         kvno: args.kvno,
         enctype,
         old_kvnos: args.old_kvnos,
     };
-    let removed = kt.remove_selected(&selection);
+    // Under the keytab's lock: read as it is now, thinned, replaced.
+    let (kt, removed, upgraded) = update_keytab(&args.file, Overwrite::Replace, |current| {
+        let Some(mut kt) = current.read()? else {
+            // Gone since the command started: say so as reading it would.
+            return Err(read_keytab(&args.file).err().map_or_else(
+                || CliError::failure(format!("{} vanished", args.file.display())).into(),
+                UpdateError::Other,
+            ));
+        };
+        let upgraded = kt.version != KeytabVersion::V2;
+        let removed = kt.remove_selected(&selection);
+        if removed.is_empty() {
+            return Ok::<_, UpdateError>((None, (kt, removed, upgraded)));
+        }
+        kt.version = KeytabVersion::V2;
+        Ok((Some(kt.clone()), (kt, removed, upgraded)))
+    })?;
     if removed.is_empty() {
         if args.old_kvnos {
             ui.note("every principal has only one kvno: nothing to remove");
@@ -52,9 +67,9 @@ pub fn run(args: &KeytabRemoveArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         .hint(hint)
         .into());
     }
-    super::note_if_upgraded(ui, &args.file, &kt);
-    kt.version = KeytabVersion::V2;
-    write_keytab(&args.file, &kt, Overwrite::Replace)?;
+    if upgraded {
+        super::note_upgraded(ui, &args.file);
+    }
     if kt.entries.is_empty() {
         ui.note(format!("{} is now empty", args.file.display()));
     }

@@ -323,19 +323,22 @@ fn merge_input(
     ui: &mut Ui,
 ) -> anyhow::Result<()> {
     let input = super::read_keytab(from)?;
-    let mut kt = super::read_keytab(keytab)?;
     let ours = format!("{}@{realm}", host.spn());
-    let mut added = 0;
-    for e in input.entries {
-        if e.principal.to_string() == ours {
-            continue;
+    // Under the keytab's lock: the file as it is now (just written by this run,
+    // perhaps extended by another since), merged, replaced.
+    let added = super::update_keytab(keytab, crate::atomic_file::Overwrite::Replace, |current| {
+        let mut kt = current.read()?.unwrap_or_default();
+        let mut added = 0;
+        for e in &input.entries {
+            if e.principal.to_string() == ours {
+                continue;
+            }
+            if kt.merge_entry(e.clone()).unwrap_or(false) {
+                added += 1;
+            }
         }
-        if kt.merge_entry(e).unwrap_or(false) {
-            added += 1;
-        }
-    }
-    crate::keytab_file::write(keytab, &kt, crate::atomic_file::Overwrite::Replace)
-        .map_err(|e| CliError::failure(e.to_string()))?;
+        Ok::<_, super::UpdateError>((Some(kt), added))
+    })?;
     ui.note(format!(
         "-in {}: {added} entries of other principals added to {}",
         from.display(),

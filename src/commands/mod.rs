@@ -364,6 +364,9 @@ pub fn keytab_error(e: &KeytabFileError) -> CliError {
         KeytabFileError::Exists { .. } => {
             Some("use --append to add to it or --force to replace it")
         }
+        KeytabFileError::Locked { .. } => Some(
+            "wait for the other process to finish (`fuser -v FILE` shows it) and run the command again; SPNKT_KEYTAB_LOCK_TIMEOUT sets how many seconds spnkt waits",
+        ),
         _ => match e.io_kind() {
             Some(io::ErrorKind::NotFound) => Some("check the path"),
             Some(io::ErrorKind::PermissionDenied) => Some(
@@ -379,19 +382,59 @@ pub fn keytab_error(e: &KeytabFileError) -> CliError {
     }
 }
 
-/// Write a keytab atomically with mode 0600.
-pub fn write_keytab(path: &Path, kt: &Keytab, overwrite: Overwrite) -> anyhow::Result<()> {
-    keytab_file::write(path, kt, overwrite).map_err(|e| keytab_error(&e).into())
+/// Why [`update_keytab`]'s merge failed: the file, or the command's own reasons.
+#[derive(Debug)]
+pub enum UpdateError {
+    /// Reading, locking or writing the keytab (shown with [`keytab_error`]'s hints).
+    File(KeytabFileError),
+    /// Anything else the merge refused.
+    Other(anyhow::Error),
+}
+
+impl From<KeytabFileError> for UpdateError {
+    fn from(e: KeytabFileError) -> UpdateError {
+        UpdateError::File(e)
+    }
+}
+
+impl From<anyhow::Error> for UpdateError {
+    fn from(e: anyhow::Error) -> UpdateError {
+        UpdateError::Other(e)
+    }
+}
+
+impl From<CliError> for UpdateError {
+    fn from(e: CliError) -> UpdateError {
+        UpdateError::Other(e.into())
+    }
+}
+
+/// Read-modify-write the keytab at `path` under its lock, atomically with mode 0600
+/// ([`keytab_file::update`]: `merge` sees the file as it is under the lock).
+pub fn update_keytab<T>(
+    path: &Path,
+    overwrite: Overwrite,
+    merge: impl FnMut(&keytab_file::Current<'_>) -> Result<(Option<Keytab>, T), UpdateError>,
+) -> anyhow::Result<T> {
+    keytab_file::update(path, overwrite, merge).map_err(|e| match e {
+        UpdateError::File(e) => keytab_error(&e).into(),
+        UpdateError::Other(e) => e,
+    })
 }
 
 /// spnkt writes only format 0x0502; say so when rewriting a 0x0501 keytab.
 pub fn note_if_upgraded(ui: &mut Ui, path: &Path, kt: &Keytab) {
     if kt.version == keytab::KeytabVersion::V1 {
-        ui.note(format!(
-            "{} was format 0x0501; it is rewritten as 0x0502",
-            path.display()
-        ));
+        note_upgraded(ui, path);
     }
+}
+
+/// The note of [`note_if_upgraded`], for a keytab read under its lock.
+pub fn note_upgraded(ui: &mut Ui, path: &Path) {
+    ui.note(format!(
+        "{} was format 0x0501; it is rewritten as 0x0502",
+        path.display()
+    ));
 }
 
 /// One keytab entry as JSON (keys only when asked).

@@ -125,6 +125,7 @@ pub fn adopt(
             keys: derived.keys,
             mode: request.keytab_mode,
         }],
+        &mut |_| keys::kvno_of_dn(&mut session.dir, &account.dn, progress),
     )?;
     executed.keytab_written = true;
     executed.keytab_entries = Some(written.entries);

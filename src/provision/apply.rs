@@ -20,7 +20,7 @@ use super::execute::{self, KeyTarget, principal, undo};
 use super::keys::{self, NewKeys};
 use super::{Collect, Error, Progress, Session, random_password};
 use crate::ad::account::{ACCOUNT_ATTRS, ServiceAccount, SupportedEnctypes};
-use crate::ad::ldap::{Scope, escape_filter_value};
+use crate::ad::ldap::{LdapError, Scope, escape_filter_value};
 use crate::exit::{CliError, Exit};
 use crate::keytab_file;
 use crate::krb::Enctype;
@@ -92,6 +92,10 @@ pub struct ServiceReport {
     /// (its keytab is written and works on the DC written to).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_replicated: Option<String>,
+    /// It failed because another run changed the same account at the same time
+    /// (its keys were not written; exit 6 when every failure is one).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
     /// The action.
     #[serde(skip)]
     pub kind: Action,
@@ -114,6 +118,7 @@ impl ServiceReport {
             line,
             replication: Vec::new(),
             not_replicated: None,
+            conflict: false,
             kind: Action::Failed,
         }
     }
@@ -131,11 +136,20 @@ impl ServiceReport {
     }
 }
 
-/// The exit status of a run: 1 when a service failed, else with `dry_run` 10 when
-/// something would change, else 0.
+/// The exit status of a run: 1 when a service failed (6 when every failure was a
+/// concurrent change by another run), else with `dry_run` 10 when something would
+/// change, else 0.
 pub fn exit_status(reports: &[ServiceReport], dry_run: bool) -> Exit {
-    if reports.iter().any(|r| r.kind == Action::Failed) {
-        Exit::Failure
+    let mut failed = reports
+        .iter()
+        .filter(|r| r.kind == Action::Failed)
+        .peekable();
+    if failed.peek().is_some() {
+        if failed.all(|r| r.conflict) {
+            Exit::Conflict
+        } else {
+            Exit::Failure
+        }
     } else if reports.iter().any(|r| r.not_replicated.is_some()) {
         Exit::NotReplicated
     } else if dry_run && reports.iter().any(|r| r.kind.changes_something()) {
@@ -188,6 +202,8 @@ pub fn invalid_only(plan: &PlanFile, progress: &mut dyn Progress) -> Vec<Service
 /// New keys of one service, waiting for their keytab file to be written.
 struct Pending {
     report: usize,
+    /// The account's DN (its kvno is read again before the keytab is written).
+    dn: String,
     path: PathBuf,
     keys: NewKeys,
 }
@@ -302,6 +318,7 @@ pub fn apply(
         })
         .collect();
     write_keytabs(
+        session,
         std::mem::take(&mut run.pending),
         request,
         &mut reports,
@@ -318,6 +335,7 @@ pub fn apply(
 
 /// Each keytab file once, with the new keys of every service sharing it.
 fn write_keytabs(
+    session: &mut Session,
     pending: Vec<Pending>,
     request: &Request<'_>,
     reports: &mut [ServiceReport],
@@ -331,10 +349,25 @@ fn write_keytabs(
     }
     for (path, group) in by_file {
         let keys: Vec<NewKeys> = group.iter().map(|p| p.keys.clone()).collect();
-        let result = keys::write_keytab(&path, &keys);
-        for p in &group {
+        let result = keys::write_keytab_shared(&path, &keys, &mut |i| {
+            keys::kvno_of_dn(&mut session.dir, &group[i].dn, progress)
+        });
+        for (i, p) in group.iter().enumerate() {
             let r = &mut reports[p.report];
-            if let Err(e) = &result {
+            if let Some((_, moved)) = result
+                .as_ref()
+                .ok()
+                .and_then(|w| w.moved.iter().find(|(m, _)| *m == i))
+            {
+                let e = moved.error();
+                r.fail(ErrorReport {
+                    message: format!(
+                        "the account has a new password and its keys were proven, but {e}"
+                    ),
+                    hint: e.hint(),
+                });
+                r.conflict = true;
+            } else if let Err(e) = &result {
                 r.fail(ErrorReport {
                     message: format!(
                         "the account has a new password and its keys were proven, but the keytab {} was NOT written: {e}",
@@ -494,6 +527,10 @@ fn service(
     });
     exec.steps
         .retain(|s| !matches!(s, Step::WriteKeytab { .. }));
+    let kvno_dn = exec.steps.iter().find_map(|s| match s {
+        Step::ReadKvno { dn } => Some(dn.clone()),
+        _ => None,
+    });
     let password = random_password().map_err(|e| ErrorReport {
         message: e.to_string(),
         hint: None,
@@ -511,7 +548,7 @@ fn service(
     match result {
         Ok((done, keys)) => {
             report.kvno = done.kvno;
-            if let (Some((principals, mode)), Some(kvno)) = (write, done.kvno) {
+            if let (Some((principals, mode)), Some(kvno), Some(dn)) = (write, done.kvno, kvno_dn) {
                 let principals = principals
                     .iter()
                     .map(|p| principal(p))
@@ -522,6 +559,7 @@ fn service(
                     })?;
                 run.pending.push(Pending {
                     report: index,
+                    dn,
                     path: svc.keytab.clone(),
                     keys: NewKeys {
                         principals,
@@ -535,6 +573,24 @@ fn service(
         }
         Err(boxed) => {
             let (done, failure) = *boxed;
+            // Lost a race with another run: it changed the password after this one
+            // (the keys are stale), or created the account after the preflight
+            // found none.
+            let created_meanwhile = existing.is_none()
+                && matches!(
+                    (&failure.step, &failure.error),
+                    (
+                        Step::AddAccount { .. },
+                        super::StepError::Write {
+                            cause: LdapError::AlreadyExists { .. }
+                                | LdapError::DuplicateSpn { .. }
+                                | LdapError::DuplicateUpn { .. },
+                            ..
+                        }
+                    )
+                );
+            report.conflict = created_meanwhile
+                || matches!(failure.error, super::StepError::ConcurrentChange { .. });
             let state = if failure.changed_directory() {
                 undo(session, &done, existing.as_ref(), &svc.host)
             } else if done.password_set {
@@ -549,7 +605,11 @@ fn service(
                     failure.step.to_string().lines().next().unwrap_or_default(),
                     failure.error
                 ),
-                hint: failure.error.hint(),
+                hint: if created_meanwhile {
+                    Some("another run created the account at the same time; run the plan again to converge".to_owned())
+                } else {
+                    failure.error.hint()
+                },
             })
         }
     }

@@ -470,6 +470,47 @@ pub enum StepError {
     /// The keytab timestamp (clock or SOURCE_DATE_EPOCH) is unusable.
     #[error("{}", .0.message)]
     Clock(CliError),
+    /// Another run changed the account's password (or deleted it) after this run
+    /// read its kvno back: this run's keys are stale and were not written.
+    #[error(
+        "another run changed the password of {account} {} while this one ran: this run's keys are stale and were NOT written{}",
+        concurrent_detail(*.was, *.now),
+        .keytab.as_ref().map_or_else(String::new, |k| format!(" to {k}"))
+    )]
+    ConcurrentChange {
+        /// The account's principal.
+        account: String,
+        /// The keytab not written (none when the proof already failed).
+        keytab: Option<String>,
+        /// The kvno this run read back (its keys').
+        was: u32,
+        /// The directory's kvno now (`None`: the account is gone; the same as
+        /// `was`: the other run's change came before this run's read-back).
+        now: Option<u32>,
+    },
+}
+
+/// `(kvno 5 → 6)`, `(kvno 5 → account deleted)`, or for a change made between this
+/// run's password set and its read-back, what gave it away.
+fn concurrent_detail(was: u32, now: Option<u32>) -> String {
+    match now {
+        None => format!("(kvno {was} → account deleted)"),
+        Some(n) if n != was => format!("(kvno {was} → {n})"),
+        Some(n) => format!(
+            "right after this one set it (the KDC refuses the keys of this run's password; kvno {n} is the other run's)"
+        ),
+    }
+}
+
+impl From<KeytabFileError> for StepError {
+    fn from(e: KeytabFileError) -> StepError {
+        match e {
+            KeytabFileError::Read { .. } | KeytabFileError::Malformed { .. } => {
+                StepError::KeytabRead(e)
+            }
+            _ => StepError::KeytabWrite(e),
+        }
+    }
 }
 
 impl StepError {
@@ -495,6 +536,7 @@ impl StepError {
             | StepError::TicketKvno { .. }
             | StepError::TicketDecrypt { .. } => Exit::VerificationFailed,
             StepError::Clock(e) => e.exit,
+            StepError::ConcurrentChange { .. } => Exit::Conflict,
             _ => Exit::Failure,
         }
     }
@@ -524,7 +566,12 @@ impl StepError {
             StepError::KeytabRead(_) => {
                 "the account has its new password; fix the file and run `spnkt rotate`".to_owned()
             }
+            StepError::KeytabWrite(KeytabFileError::Locked { .. }) => format!(
+                "the account and its keys are fine but the keytab was not written: wait for the other process (`fuser -v FILE` shows it; {} sets how many seconds spnkt waits), then run `spnkt rotate` to get a new one",
+                crate::keytab_file::LOCK_WAIT_ENV
+            ),
             StepError::KeytabWrite(_) => "the account and its keys are fine but the keytab was not written; run `spnkt rotate` to get a new one".to_owned(),
+            StepError::ConcurrentChange { .. } => "two runs changed the same account at once and the other one won: the account works with the keys of the run that changed it last (its keytab); run this command again to get a keytab from this run".to_owned(),
             StepError::Clock(e) => return e.hint.clone(),
             StepError::Principal(_) | StepError::Derive { .. } | StepError::NoKvnoRead => {
                 return None;

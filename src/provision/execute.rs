@@ -214,7 +214,7 @@ fn run_step(
             done.kvno = Some(kvno);
         }
         Step::QuerySalt { kdc, client } => {
-            let kdc = &session.kdc_at(kdc);
+            let kdc = &crate::kdc::KdcAddress::new(kdc.as_str()).with_timeout(session.kdc_timeout);
             let derived = if session.kdc_elsewhere {
                 let timeout = session.replication.timeout;
                 replication::retry(kdc.as_str(), timeout, progress, |p| {
@@ -233,7 +233,7 @@ fn run_step(
             client,
             service,
         } => {
-            let kdc = &session.kdc_at(kdc);
+            let kdc = &crate::kdc::KdcAddress::new(kdc.as_str()).with_timeout(session.kdc_timeout);
             if session.kdc_elsewhere {
                 let timeout = session.replication.timeout;
                 replication::retry(kdc.as_str(), timeout, progress, |p| {
@@ -243,7 +243,16 @@ fn run_step(
                 })
                 .map(|proven| *done = proven)?;
             } else {
-                keys::prove(kdc, client, service, keys, done, progress)?;
+                keys::prove(kdc, client, service, keys, done, progress).map_err(|e| {
+                    keys::explain_failed_proof(e, done.kvno, client, &mut || {
+                        keys::kvno_of_account(
+                            dir,
+                            &session.base_dn,
+                            &target.sam_account_name,
+                            progress,
+                        )
+                    })
+                })?;
             }
         }
         Step::WriteKeytab {
@@ -265,6 +274,9 @@ fn run_step(
                     keys: keys.clone(),
                     mode: *mode,
                 }],
+                &mut |_| {
+                    keys::kvno_of_account(dir, &session.base_dn, &target.sam_account_name, progress)
+                },
             )?;
             done.keytab_written = true;
             done.keytab_entries = Some(written.entries);

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::execute::{Executed, KeyTarget, principal};
 use super::{Error, Progress, StepError, unreachable};
+use crate::ad::ldap::{Directory, LdapError};
 use crate::atomic_file::Overwrite;
 use crate::kdc::{self, KdcAddress, KdcError};
 use crate::keytab_file;
@@ -205,55 +206,249 @@ pub struct NewKeys {
     pub mode: KeytabMode,
 }
 
-/// What [`write_keytab`] wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What [`write_keytab_shared`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// Entries in the file now.
     pub entries: usize,
     /// Older entries of the principals kept (rotate mode), over all groups.
     pub kept: usize,
+    /// Accounts of the group whose password another run changed meanwhile: their
+    /// keys were left out (indexes into the group, with the error to report).
+    pub moved: Vec<(usize, Moved)>,
+}
+
+/// An account's kvno moved between this run's read-back and its keytab write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    /// The account's first principal.
+    pub account: String,
+    /// The keytab not written.
+    pub keytab: String,
+    /// The kvno this run read back (its keys').
+    pub was: u32,
+    /// The directory's kvno now (`None`: the account is gone).
+    pub now: Option<u32>,
+}
+
+impl Moved {
+    /// As the step's error.
+    pub fn error(&self) -> StepError {
+        StepError::ConcurrentChange {
+            account: self.account.clone(),
+            keytab: Some(self.keytab.clone()),
+            was: self.was,
+            now: self.now,
+        }
+    }
+}
+
+/// The account's kvno in the directory just before its keytab is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KvnoNow {
+    /// msDS-KeyVersionNumber now.
+    Is(u32),
+    /// The account no longer exists.
+    Gone,
+    /// It could not be read (a warning has said so): the keys are written, as proven.
+    Unknown,
+}
+
+/// The kvno of the account `dn` now (for [`write_keytab`]'s check).
+pub fn kvno_of_dn(dir: &mut Directory, dn: &str, progress: &mut dyn Progress) -> KvnoNow {
+    match dir.read_account(dn) {
+        Ok(a) => a.kvno.map_or(KvnoNow::Unknown, KvnoNow::Is),
+        Err(LdapError::NoSuchObject { .. }) => KvnoNow::Gone,
+        Err(e) => {
+            progress.warn(format!(
+                "cannot read the kvno of {dn} again before writing the keytab ({e}): writing the keys proven moments ago"
+            ));
+            KvnoNow::Unknown
+        }
+    }
+}
+
+/// The kvno of the account with this sAMAccountName now (for [`write_keytab`]'s check).
+pub fn kvno_of_account(
+    dir: &mut Directory,
+    base_dn: &str,
+    sam_account_name: &str,
+    progress: &mut dyn Progress,
+) -> KvnoNow {
+    match dir.find_account(base_dn, sam_account_name) {
+        Ok(Some(a)) => a.kvno.map_or(KvnoNow::Unknown, KvnoNow::Is),
+        Ok(None) => KvnoNow::Gone,
+        Err(e) => {
+            progress.warn(format!(
+                "cannot read the kvno of {sam_account_name} again before writing the keytab ({e}): writing the keys proven moments ago"
+            ));
+            KvnoNow::Unknown
+        }
+    }
+}
+
+/// When proving new keys failed in a way another run changing the password right
+/// after this one explains, ask the directory (`kvno_now`) and say so
+/// ([`StepError::ConcurrentChange`], exit 6) instead of "not proven":
+///
+/// - the account's kvno moved from `read_back` (the KDC refused the new key, its
+///   ticket is for another kvno, or the ticket does not decrypt): the other run's
+///   change came after this run's read-back;
+/// - the KDC refused the new key (KDC_ERR_PREAUTH_FAILED) and the kvno did not move:
+///   the other run's change came between this run's password set and its
+///   read-back. Only for a KDC that is the domain controller the password was set
+///   on (no replication between them): it has this run's password, with the salt
+///   it announced itself, unless someone set another one since.
+///
+/// Otherwise (the directory cannot be read, or nothing moved) `e` as it was.
+pub fn explain_failed_proof(
+    e: StepError,
+    read_back: Option<u32>,
+    client: &str,
+    kvno_now: &mut dyn FnMut() -> KvnoNow,
+) -> StepError {
+    let refused = matches!(
+        &e,
+        StepError::KeyRefused {
+            cause: KdcError::PreauthFailed { .. },
+            ..
+        }
+    );
+    let explicable = refused
+        || matches!(
+            &e,
+            StepError::TicketKvno { .. } | StepError::TicketDecrypt { .. }
+        );
+    let Some(was) = read_back.filter(|_| explicable) else {
+        return e;
+    };
+    let now = match kvno_now() {
+        KvnoNow::Is(k) if k != was || refused => Some(k),
+        KvnoNow::Gone => None,
+        _ => return e,
+    };
+    StepError::ConcurrentChange {
+        account: client.to_owned(),
+        keytab: None,
+        was,
+        now,
+    }
+}
+
+/// Write the keytab at `path` with the new keys of one account (or several sharing
+/// the file, see [`write_keytab_shared`]); an account whose kvno moved is an error
+/// ([`StepError::ConcurrentChange`]) and then nothing is written.
+pub fn write_keytab(
+    path: &Path,
+    group: &[NewKeys],
+    kvno_now: &mut dyn FnMut(usize) -> KvnoNow,
+) -> Result<Written, StepError> {
+    let written = write_keytab_shared(path, group, kvno_now)?;
+    match written.moved.first() {
+        Some((_, m)) => Err(m.error()),
+        None => Ok(written),
+    }
 }
 
 /// Write the keytab at `path` once with the new keys of every account in `group`
-/// (apply writes a shared file once), merged with what the file holds.
-pub fn write_keytab(path: &Path, group: &[NewKeys]) -> Result<Written, StepError> {
-    let exists = keytab_file::exists(path);
+/// (apply writes a shared file once), merged with what the file holds, under the
+/// file's lock (see [`keytab_file::update`]).
+///
+/// Under the lock, before merging, `kvno_now(i)` tells the kvno of `group[i]`'s account in the
+/// directory: when another run changed the password after this one read its kvno
+/// back, this run's keys are stale and are not written (a run that lost the race
+/// must not put keys the KDC no longer has into a file, perhaps over the winner's).
+/// Those accounts are listed in [`Written::moved`]; the others are written. When no
+/// account is left the file is not touched.
+pub fn write_keytab_shared(
+    path: &Path,
+    group: &[NewKeys],
+    kvno_now: &mut dyn FnMut(usize) -> KvnoNow,
+) -> Result<Written, StepError> {
     let needs_existing = group
         .iter()
         .any(|g| matches!(g.mode, KeytabMode::Append | KeytabMode::Rotate { .. }));
-    let mut kt = if exists && needs_existing {
-        Some(keytab_file::read(path).map_err(StepError::KeytabRead)?)
+    // `New` alone refuses an existing file; with any other mode it is replaced.
+    let overwrite = if group.iter().all(|g| g.mode == KeytabMode::New) {
+        Overwrite::Refuse
     } else {
-        None
+        Overwrite::Replace
     };
     let timestamp = crate::timefmt::keytab_timestamp().map_err(StepError::Clock)?;
-    let mut kept = 0;
-    for g in group {
-        let mut entries = Vec::new();
-        for p in &g.principals {
-            for k in &g.keys {
-                entries.push(KeytabEntry {
-                    principal: p.clone(),
-                    timestamp,
-                    kvno: g.kvno,
-                    key: k.clone(),
-                });
-            }
+    keytab_file::update(path, overwrite, |current| {
+        let mut moved = Vec::new();
+        for (i, g) in group.iter().enumerate() {
+            let now = match kvno_now(i) {
+                KvnoNow::Is(k) if k == g.kvno => continue,
+                KvnoNow::Unknown => continue,
+                KvnoNow::Is(k) => Some(k),
+                KvnoNow::Gone => None,
+            };
+            moved.push((
+                i,
+                Moved {
+                    account: g
+                        .principals
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    keytab: path.display().to_string(),
+                    was: g.kvno,
+                    now,
+                },
+            ));
         }
-        let (merged, k) = merge_keytab(kt.take(), entries, &g.principals, g.mode, g.kvno);
-        kept += k;
-        kt = Some(merged);
-    }
-    let kt = kt.unwrap_or_else(Keytab::new);
-    let overwrite = if exists && group.iter().any(|g| g.mode != KeytabMode::New) {
-        Overwrite::Replace
-    } else {
-        Overwrite::Refuse
-    };
-    keytab_file::write(path, &kt, overwrite).map_err(StepError::KeytabWrite)?;
-    Ok(Written {
-        entries: kt.entries.len(),
-        kept,
+        if moved.len() == group.len() {
+            let entries = current.read().ok().flatten().map_or(0, |k| k.entries.len());
+            return Ok((
+                None,
+                Written {
+                    entries,
+                    kept: 0,
+                    moved,
+                },
+            ));
+        }
+        let mut kt = if current.exists() && needs_existing {
+            Some(
+                current
+                    .read()
+                    .map_err(StepError::KeytabRead)?
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        };
+        let mut kept = 0;
+        for (i, g) in group.iter().enumerate() {
+            if moved.iter().any(|(m, _)| *m == i) {
+                continue;
+            }
+            let mut entries = Vec::new();
+            for p in &g.principals {
+                for k in &g.keys {
+                    entries.push(KeytabEntry {
+                        principal: p.clone(),
+                        timestamp,
+                        kvno: g.kvno,
+                        key: k.clone(),
+                    });
+                }
+            }
+            let (merged, k) = merge_keytab(kt.take(), entries, &g.principals, g.mode, g.kvno);
+            kept += k;
+            kt = Some(merged);
+        }
+        let kt = kt.unwrap_or_else(Keytab::new);
+        let entries = kt.entries.len();
+        Ok((
+            Some(kt),
+            Written {
+                entries,
+                kept,
+                moved,
+            },
+        ))
     })
 }
 
@@ -372,6 +567,86 @@ mod tests {
     }
 
     #[test]
+    fn an_account_whose_kvno_moved_is_left_out_and_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("web.keytab");
+        let keys = |p: &str, kvno| NewKeys {
+            principals: vec![Principal::parse(p).unwrap()],
+            kvno,
+            keys: vec![Key::new(Enctype(18), vec![1; 32])],
+            mode: KeytabMode::Append,
+        };
+        let group = [
+            keys("HTTP/a.example.test@EXAMPLE.TEST", 2),
+            keys("HTTP/b.example.test@EXAMPLE.TEST", 3),
+        ];
+        // b's password was changed again (kvno 4) by another run: only a is written.
+        let w = write_keytab_shared(&path, &group, &mut |i| {
+            if i == 1 {
+                KvnoNow::Is(4)
+            } else {
+                KvnoNow::Is(2)
+            }
+        })
+        .unwrap();
+        assert_eq!(w.entries, 1);
+        assert_eq!(w.moved.len(), 1);
+        assert_eq!(
+            (w.moved[0].0, w.moved[0].1.was, w.moved[0].1.now),
+            (1, 3, Some(4))
+        );
+        let e = w.moved[0].1.error();
+        assert_eq!(e.exit(), crate::exit::Exit::Conflict);
+        assert!(
+            e.to_string().contains(
+                "another run changed the password of HTTP/b.example.test@EXAMPLE.TEST (kvno 3 → 4)"
+            ),
+            "{e}"
+        );
+        // One account, gone meanwhile: an error, and the file is not touched.
+        let before = std::fs::read(&path).unwrap();
+        let e = write_keytab(&path, &group[1..], &mut |_| KvnoNow::Gone).unwrap_err();
+        assert!(
+            matches!(e, StepError::ConcurrentChange { now: None, .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("kvno 3 → account deleted"), "{e}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn a_refused_proof_is_a_conflict_when_another_run_changed_the_password() {
+        let refused = || StepError::KeyRefused {
+            client: "HTTP/a.example.test@EXAMPLE.TEST".into(),
+            enctype: Enctype(18),
+            kdc: "127.0.0.1:88".into(),
+            cause: KdcError::PreauthFailed {
+                client: "HTTP/a.example.test@EXAMPLE.TEST".into(),
+                enctype: Enctype(18),
+                e_text: None,
+            },
+        };
+        let c = "HTTP/a.example.test@EXAMPLE.TEST";
+        // Moved after the read-back.
+        let e = explain_failed_proof(refused(), Some(5), c, &mut || KvnoNow::Is(6));
+        assert!(e.to_string().contains("(kvno 5 → 6)"), "{e}");
+        assert_eq!(e.exit(), crate::exit::Exit::Conflict);
+        // Changed between the set and the read-back: the KDC refusing is the sign.
+        let e = explain_failed_proof(refused(), Some(6), c, &mut || KvnoNow::Is(6));
+        assert!(e.to_string().contains("right after this one set it"), "{e}");
+        // The directory cannot tell: the KDC's refusal as it was.
+        let e = explain_failed_proof(refused(), Some(6), c, &mut || KvnoNow::Unknown);
+        assert_eq!(e.exit(), crate::exit::Exit::VerificationFailed);
+        // Other failures are not explained by a kvno that did not move.
+        let e = StepError::TicketEnctype {
+            service: c.into(),
+            enctype: Enctype(23),
+        };
+        let e = explain_failed_proof(e, Some(6), c, &mut || KvnoNow::Is(7));
+        assert!(matches!(e, StepError::TicketEnctype { .. }));
+    }
+
+    #[test]
     fn shared_file_written_once_with_every_account() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("web.keytab");
@@ -387,6 +662,7 @@ mod tests {
                 keys("HTTP/a.example.test@EXAMPLE.TEST", 2),
                 keys("HTTP/b.example.test@EXAMPLE.TEST", 3),
             ],
+            &mut |_| KvnoNow::Unknown,
         )
         .unwrap();
         assert_eq!(w.entries, 2);
