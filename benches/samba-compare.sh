@@ -17,6 +17,8 @@
 #   the kvno, `ktutil addent -password` (aes256, aes128 with the account's salt, rc4, as
 #   ktpass would), then `kvno -k`. (Without msDS-SupportedEncryptionTypes these
 #   accounts get RC4 tickets; spnkt's get AES.)
+# Then `spnkt apply` of plans of 10, N and 1,000 new services (SPNKT_BENCH_APPLY_BIG),
+# and the same plan applied again (all converged), one process each.
 # Every account is deleted again (also on failure). Not part of the tests.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -114,8 +116,44 @@ print(walk(json.load(open(sys.argv[1]))))' "$work/s-$i.json")
   rm -f "$work"/*.keytab "$work"/*.json "$work"/*.err
 }
 
+# apply_round N -> "apply_s reapply_s round_trips reapply_round_trips": `spnkt apply` of a
+# plan of N new services (hosts e2eb-pI, keytabs in $work/p/), then the same plan again
+# (everything converged: nothing to change), each one process, then `kvno -k` of a few.
+apply_round() {
+  local n=$1 i t0 t1 t2 plan=$work/plan-$1.toml
+  mkdir -p "$work/p"
+  {
+    printf 'name = "bench"\n\n[directory]\nldap_url = "%s"\nrealm = "%s"\nkdc = "%s"\n' "$SPNKT_LAB_LDAPS_URL" "$REALM" "$SPNKT_LAB_KDC"
+    printf 'ca_cert = "%s"\nbind_user = "%s"\nbind_password_env = "SPNKT_BENCH_BIND_PW"\n' "$SPNKT_LAB_CA_CERT" "$SPNKT_LAB_ADMIN_USER"
+    for ((i = 1; i <= n; i++)); do
+      printf '\n[[service]]\nhost = "e2eb-p%d.example.test"\naccount = "svc-http-e2eb-p%d"\ndelegation = "none"\nkeytab = "p/p-%d.keytab"\ndns_check = false\n' "$i" "$i" "$i"
+    done
+  } >"$plan"
+  t0=$(now)
+  "$spnkt" --json apply "$plan" >"$work/apply.json" 2>"$work/apply.err" || { cat "$work/apply.err" >&2; return 1; }
+  t1=$(now)
+  "$spnkt" --json apply "$plan" >"$work/reapply.json" 2>"$work/reapply.err" || { cat "$work/reapply.err" >&2; return 1; }
+  t2=$(now)
+  for i in 1 "$n"; do
+    KRB5CCNAME=FILE:$work/admin.cc kvno -k "$work/p/p-$i.keytab" "HTTP/e2eb-p$i.example.test@$REALM" 2>&1 |
+      grep -q 'keytab entry valid' || { echo "kvno -k failed for p-$i" >&2; return 1; }
+  done
+  local rt rr
+  rt=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ldap_round_trips"])' "$work/apply.json")
+  rr=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["ldap_round_trips"])' "$work/reapply.json")
+  awk -v a="$t0" -v b="$t1" -v c="$t2" -v rt="$rt" -v rr="$rr" 'BEGIN { printf "%.2f %.2f %s %s\n", b - a, c - b, rt, rr }'
+  cleanup_accounts
+  rm -rf "$work/p" "$plan"
+}
+
 r1=$(round 1) || exit 1
 rn=$(round "$N") || exit 1
+rm -f "$work/admin.cc"
+printf '%s\n' "$SPNKT_LAB_ADMIN_PASSWORD" | KRB5CCNAME=FILE:$work/admin.cc kinit "$SPNKT_LAB_ADMIN_USER" >/dev/null
+apply_rounds=()
+for n in 10 "$N" ${SPNKT_BENCH_APPLY_BIG:-1000}; do
+  apply_rounds+=("$n $(apply_round "$n")") || exit 1
+done
 echo
 echo "Samba AD lab ($(samba -V), 127.0.0.1, $(nproc) CPUs); wall time in seconds, one run each."
 echo
@@ -125,4 +163,12 @@ for r in "1 $r1" "$N $rn"; do
   set -- $r
   awk -v n="$1" -v s="$2" -v k="$3" -v m="$4" -v rt="$5" \
     'BEGIN { printf "| %d | %.2f (%.3f each) | %.2f | %.2f (%.3f each) | %s |\n", n, s, s / n, s + k, m, m / n, rt }'
+done
+echo
+echo "| services in one plan | spnkt apply (create, prove, write) | per service | LDAP round trips | re-apply (all converged) | its LDAP round trips |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for r in "${apply_rounds[@]}"; do
+  set -- $r
+  awk -v n="$1" -v a="$2" -v ra="$3" -v rt="$4" -v rr="$5" \
+    'BEGIN { printf "| %d | %.2f s | %.1f ms | %d | %.2f s | %d |\n", n, a, 1000 * a / n, rt, ra, rr }'
 done
