@@ -62,8 +62,14 @@ pub enum KeytabMode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
-    /// LDAP add of a disabled user.
-    AddAccount { dn: String, attrs: Vec<Attr> },
+    /// LDAP add of the user with its password (`unicodePwd`, never shown) and
+    /// enabled, in one operation: the directory applies it whole or not at all, so
+    /// a password the domain's policy refuses leaves nothing behind.
+    AddAccount {
+        dn: String,
+        attrs: Vec<Attr>,
+        password: PasswordOrigin,
+    },
     /// Bring an existing account in line: replace these attributes, add these values.
     UpdateAccount {
         dn: String,
@@ -185,6 +191,20 @@ impl CreateSpec {
         Uac::NORMAL_ACCOUNT | Uac::DONT_EXPIRE_PASSWORD | self.delegation.uac_bits()
     }
 
+    /// The key steps after the password is set on `dn`.
+    fn key_steps(&self, dn: &str) -> Vec<Step> {
+        key_steps(
+            dn,
+            &self.kdc,
+            &self.client(),
+            &format!("{}@{}", self.spn(), self.realm),
+            &self.keytab,
+            self.keytab_principals(),
+            self.keytab_enctypes.clone(),
+            self.keytab_mode,
+        )
+    }
+
     /// Principals written to the keytab: the SPN, and the sAMAccountName too when
     /// there is no UPN (so `kinit -k` works with it).
     pub fn keytab_principals(&self) -> Vec<String> {
@@ -213,10 +233,7 @@ impl CreateSpec {
             ),
             Attr::one("cn", &self.sam_account_name),
             Attr::one("sAMAccountName", &self.sam_account_name),
-            Attr::one(
-                "userAccountControl",
-                (Uac::ACCOUNTDISABLE | Uac::NORMAL_ACCOUNT).to_string(),
-            ),
+            Attr::one("userAccountControl", self.enabled_uac().to_string()),
             Attr::one("servicePrincipalName", self.spn()),
         ];
         if let Some(upn) = self.upn_value() {
@@ -276,10 +293,20 @@ impl CreateSpec {
         let mut steps = Vec::new();
         let dn = existing.map_or_else(|| self.dn(), |a| a.dn.clone());
         match existing {
-            None => steps.push(Step::AddAccount {
-                dn: dn.clone(),
-                attrs: self.add_attrs(),
-            }),
+            None => {
+                steps.push(Step::AddAccount {
+                    dn: dn.clone(),
+                    attrs: self.add_attrs(),
+                    password: self.password,
+                });
+                steps.extend(self.key_steps(&dn));
+                return Plan {
+                    command: "create".into(),
+                    principal: format!("{}@{}", self.spn(), self.realm),
+                    steps,
+                    dns_check: None,
+                };
+            }
             Some(a) => {
                 let (replace, add_values) = self.converge(a);
                 if !replace.is_empty() || !add_values.is_empty() {
@@ -301,16 +328,7 @@ impl CreateSpec {
             uac,
             uac_names: Uac(uac).names(),
         });
-        steps.extend(key_steps(
-            &dn,
-            &self.kdc,
-            &self.client(),
-            &format!("{}@{}", self.spn(), self.realm),
-            &self.keytab,
-            self.keytab_principals(),
-            self.keytab_enctypes.clone(),
-            self.keytab_mode,
-        ));
+        steps.extend(self.key_steps(&dn));
         Plan {
             command: "create".into(),
             principal: format!("{}@{}", self.spn(), self.realm),
@@ -371,7 +389,17 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let attrs = |f: &mut fmt::Formatter<'_>, attrs: &[Attr], verb: &str| -> fmt::Result {
             for a in attrs {
-                if a.values.is_empty() {
+                let uac = (a.name == "userAccountControl")
+                    .then(|| a.values.first()?.parse::<u32>().ok())
+                    .flatten();
+                if let Some(uac) = uac {
+                    writeln!(
+                        f,
+                        "       {verb}{}: 0x{uac:x} ({})",
+                        a.name,
+                        Uac(uac).names().join(" | ")
+                    )?;
+                } else if a.values.is_empty() {
                     writeln!(f, "       {verb}{}: (removed)", a.name)?;
                 } else {
                     writeln!(f, "       {verb}{}: {}", a.name, a.values.join(", "))?;
@@ -380,8 +408,21 @@ impl fmt::Display for Step {
             Ok(())
         };
         match self {
-            Step::AddAccount { dn, attrs: a } => {
-                writeln!(f, "add the account, disabled: {dn}")?;
+            Step::AddAccount {
+                dn,
+                attrs: a,
+                password,
+            } => {
+                match password {
+                    PasswordOrigin::Random { length } => writeln!(
+                        f,
+                        "add the account, enabled, with a new random password ({length} characters, never shown), in one operation: {dn}"
+                    )?,
+                    PasswordOrigin::Given => writeln!(
+                        f,
+                        "add the account, enabled, with the given password, in one operation: {dn}"
+                    )?,
+                }
                 attrs(f, a, "")
             }
             Step::UpdateAccount {
@@ -502,19 +543,15 @@ mod tests {
                 Step::DeleteAccount { .. } => "delete",
             })
             .collect();
-        assert_eq!(
-            kinds,
-            [
-                "add", "password", "enable", "kvno", "salt", "prove", "keytab"
-            ]
-        );
+        assert_eq!(kinds, ["add", "kvno", "salt", "prove", "keytab"]);
         assert!(p.changes_directory());
-        let Step::AddAccount { dn, attrs } = &p.steps[0] else {
+        let Step::AddAccount { dn, attrs, .. } = &p.steps[0] else {
             panic!()
         };
         assert_eq!(dn, "CN=svc-http-app1,CN=Users,DC=example,DC=test");
         let get = |n: &str| attrs.iter().find(|a| a.name == n).map(|a| a.values.clone());
-        assert_eq!(get("userAccountControl").unwrap(), ["514"]);
+        // Enabled at once: the password comes with the add.
+        assert_eq!(get("userAccountControl").unwrap(), ["66048"]);
         assert_eq!(
             get("servicePrincipalName").unwrap(),
             ["HTTP/app1.example.test"]
@@ -525,10 +562,10 @@ mod tests {
         );
         assert_eq!(get("msDS-SupportedEncryptionTypes").unwrap(), ["24"]);
         assert_eq!(get("msDS-AllowedToDelegateTo"), None);
-        let Step::Enable { uac, .. } = &p.steps[2] else {
+        let Step::AddAccount { password, .. } = &p.steps[0] else {
             panic!()
         };
-        assert_eq!(*uac, 0x10200);
+        assert_eq!(*password, PasswordOrigin::Random { length: 32 });
     }
 
     #[test]
@@ -596,23 +633,23 @@ mod tests {
     fn rendering() {
         let p = spec().plan(None);
         let text = p.to_string();
-        assert!(text.starts_with("plan (create HTTP/app1.example.test@EXAMPLE.TEST):\n  1. add the account, disabled: CN=svc-http-app1,"), "{text}");
-        assert!(text.contains("  2. set a new random password (32 characters, never shown)"));
+        assert!(text.starts_with("plan (create HTTP/app1.example.test@EXAMPLE.TEST):\n  1. add the account, enabled, with a new random password (32 characters, never shown), in one operation: CN=svc-http-app1,"), "{text}");
         assert!(
-            text.contains("userAccountControl 0x10200 (NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD)")
+            text.contains("userAccountControl: 0x10200 (NORMAL_ACCOUNT | DONT_EXPIRE_PASSWORD)"),
+            "{text}"
         );
-        assert!(text.contains("  7. write the keytab app1.keytab (mode 0600, new file)"));
+        assert!(text.contains("  5. write the keytab app1.keytab (mode 0600, new file)"));
         let j = p.json();
         assert_eq!(j["command"], "create");
         assert_eq!(j["steps"][0]["step"], "add_account");
-        assert_eq!(j["steps"][1]["password"]["random"]["length"], 32);
-        assert_eq!(j["steps"][6]["step"], "write_keytab");
-        assert_eq!(j["steps"][6]["mode"], "new");
+        assert_eq!(j["steps"][0]["password"]["random"]["length"], 32);
+        assert_eq!(j["steps"][4]["step"], "write_keytab");
+        assert_eq!(j["steps"][4]["mode"], "new");
         let mut s = spec();
         s.keytab_mode = KeytabMode::Rotate { keep_old: 2 };
         let j = s.plan(None).json();
-        assert_eq!(j["steps"][6]["mode"], "rotate");
-        assert_eq!(j["steps"][6]["keep_old"], 2);
+        assert_eq!(j["steps"][4]["mode"], "rotate");
+        assert_eq!(j["steps"][4]["keep_old"], 2);
     }
 
     #[test]

@@ -532,9 +532,10 @@ fn create_survives_a_domain_controller_restart_between_steps() {
     };
     let mut cases = 0;
     // Before the add (message 7: after the three TLS records, the bind, the rootDSE
-    // and the preflight's domain search) and before the password set (message 8);
-    // the note spnkt prints names the operation, which checks the numbering.
-    for (n, (at, op)) in [(7usize, "during add"), (8, "during set password")]
+    // and the preflight's domain search; the add carries the password) and before
+    // the kvno is read back (message 8); the note spnkt prints names the operation,
+    // which checks the numbering.
+    for (n, (at, op)) in [(7usize, "during add"), (8, "during read")]
         .into_iter()
         .enumerate()
     {

@@ -1603,6 +1603,34 @@ impl Directory {
     }
 
     /// Set `unicodePwd` (a reset, needs an encrypted connection).
+    /// Add an entry with `unicodePwd` set to `password` in the same operation (needs
+    /// an encrypted connection); one atomic add.
+    pub(super) fn add_with_password_once(
+        &mut self,
+        dn: &str,
+        attrs: &[(&str, Vec<String>)],
+        password: &Password,
+    ) -> Result<(), LdapError> {
+        if !self.is_encrypted() {
+            return Err(LdapError::NotEncrypted);
+        }
+        let bytes = |s: &str| SecretBytes(Zeroizing::new(s.as_bytes().to_vec()));
+        let mut all: Vec<(SecretBytes, HashSet<SecretBytes>)> = attrs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(a, v)| (bytes(a), v.iter().map(|x| bytes(x)).collect()))
+            .collect();
+        all.push((
+            bytes("unicodePwd"),
+            HashSet::from([SecretBytes(unicode_pwd(password))]),
+        ));
+        self.round_trips += 1;
+        let timeout = self.options.timeout;
+        let r = self.conn.with_timeout(timeout).add(dn, all);
+        // As for a password set: the values were dropped (zeroized) with `all`.
+        self.check("add", dn, r)
+    }
+
     pub(super) fn set_password_once(
         &mut self,
         dn: &str,

@@ -167,15 +167,24 @@ impl Directory {
             "add",
             dn,
             |d| d.add_once(dn, attrs),
-            |d| match d.entry(dn, &attr_names(attrs))? {
-                None => Ok(false),
-                Some(e) if has_all(&e, attrs) => Ok(true),
-                Some(_) => Err(LdapError::AlreadyExists {
-                    dn: dn.to_owned(),
-                    diagnostic: "another entry of that name appeared while the connection was down"
-                        .to_owned(),
-                }),
-            },
+            |d| d.is_this_add(dn, attrs),
+        )
+    }
+
+    /// Add an entry with its password (`unicodePwd`) in the same operation. After a
+    /// lost answer, an entry with the identifying values sent is this add (the
+    /// password came with it).
+    pub fn add_with_password(
+        &mut self,
+        dn: &str,
+        attrs: &[(&str, Vec<String>)],
+        password: &Password,
+    ) -> Result<(), LdapError> {
+        self.write_retrying(
+            "add",
+            dn,
+            |d| d.add_with_password_once(dn, attrs, password),
+            |d| d.is_this_add(dn, attrs),
         )
     }
 
@@ -258,6 +267,20 @@ impl Directory {
             Err(LdapError::NoSuchObject { .. }) => Ok(None),
             Err(e) if e.result_code() == Some(32) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    /// After a lost add: is the entry at `dn` the one it sent (it has the identifying
+    /// values), absent, or somebody else's (`AlreadyExists`)?
+    fn is_this_add(&mut self, dn: &str, attrs: &[(&str, Vec<String>)]) -> Result<bool, LdapError> {
+        match self.entry(dn, &attr_names(attrs))? {
+            None => Ok(false),
+            Some(e) if has_all(&e, attrs) => Ok(true),
+            Some(_) => Err(LdapError::AlreadyExists {
+                dn: dn.to_owned(),
+                diagnostic: "another entry of that name appeared while the connection was down"
+                    .to_owned(),
+            }),
         }
     }
 

@@ -170,10 +170,16 @@ fn run_step(
     let dir = &mut session.dir;
     let write = |doing: &'static str| move |cause| StepError::Write { doing, cause };
     match step {
-        Step::AddAccount { dn, attrs } => {
-            dir.add(dn, &pairs(attrs))
+        Step::AddAccount { dn, attrs, .. } => {
+            dir.add_with_password(dn, &pairs(attrs), password)
                 .map_err(write("cannot add the account"))?;
             done.created_dn = Some(dn.clone());
+            done.password_set = true;
+            done.enabled_uac = attrs
+                .iter()
+                .find(|a| a.name == "userAccountControl")
+                .and_then(|a| a.values.first())
+                .and_then(|v| v.parse().ok());
         }
         Step::UpdateAccount {
             dn,

@@ -122,17 +122,14 @@ pub fn prove(
     let service_p = principal(service)?;
     let mut tgt = None;
     for key in keys {
-        // With the KDC's ETYPE-INFO2 from the salt query, one exchange per key.
+        // A key of an enctype the salt query's ETYPE-INFO2 announced is proven in one
+        // exchange. Others are asked about first: a KDC may announce only its
+        // preferred enctype (Heimdal, Samba's KDC, does).
         let attempt = match &done.kdc_enctypes {
             Some(announced) if announced.contains(&key.enctype()) => {
                 kdc::as_with_key(addr, &client_p, key)
             }
-            Some(announced) => Err(KdcError::NoCommonEnctype {
-                client: client.to_owned(),
-                offered: announced.clone(),
-                ours: vec![key.enctype()],
-            }),
-            None => kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)),
+            _ => kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)),
         };
         match attempt {
             Ok(t) => {
