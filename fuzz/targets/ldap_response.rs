@@ -2,16 +2,19 @@
 //! `ldap3` takes the connection over (src/ad/sasl.rs: the StartTLS answer, the
 //! rootDSE read, the three legs of a SASL GSSAPI bind, framed off the wire with
 //! lengths in any BER form). Framing must not panic and must consume exactly the
-//! bytes of each message (a framed message frames again to itself); every message
-//! is read as each expected answer, deterministically; the input is also read as a
-//! security-layer offer.
+//! bytes of each message (a framed message frames again to itself); each of the
+//! first 8 messages (a bind reads 3 or 4; more only repeats the same work) is read
+//! as every expected answer; the input is also read as a security-layer offer.
 
 use spnkt::ad::sasl::fuzzing;
 
 pub fn check(data: &[u8]) {
     let mut stream = data;
     let mut consumed = 0;
-    while let Ok(message) = fuzzing::next_message(&mut stream) {
+    for _ in 0..8 {
+        let Ok(message) = fuzzing::next_message(&mut stream) else {
+            break;
+        };
         assert_eq!(&data[consumed..consumed + message.len()], &message[..]);
         consumed += message.len();
         assert_eq!(stream.len(), data.len() - consumed);
@@ -21,11 +24,7 @@ pub fn check(data: &[u8]) {
             message
         );
         assert!(again.is_empty());
-        let first = fuzzing::read_as_each_answer(&message, 1);
-        assert_eq!(first, fuzzing::read_as_each_answer(&message, 1));
-        if message.is_empty() {
-            break;
-        }
+        let _ = fuzzing::read_as_each_answer(&message, 1);
     }
     for tls in [false, true] {
         if let Ok((layer, _)) = fuzzing::choose_layer(data, tls) {
