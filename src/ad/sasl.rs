@@ -186,8 +186,14 @@ fn root_dse_request(id: i64, attrs: &[&str]) -> Vec<u8> {
 
 /// One BER element (an LDAPMessage) from the wire.
 fn read_message(wire: &Wire) -> io::Result<Vec<u8>> {
+    read_frame(|buf| wire.read_exact(buf))
+}
+
+/// One BER element (an LDAPMessage) read with `read_exact`: the 2-byte head, the
+/// length octets it announces (at most 4) and the contents (at most [`MAX_MESSAGE`]).
+fn read_frame(mut read_exact: impl FnMut(&mut [u8]) -> io::Result<()>) -> io::Result<Vec<u8>> {
     let mut head = [0u8; 2];
-    wire.read_exact(&mut head)?;
+    read_exact(&mut head)?;
     let mut out = head.to_vec();
     let len = if head[1] & 0x80 == 0 {
         usize::from(head[1])
@@ -200,7 +206,7 @@ fn read_message(wire: &Wire) -> io::Result<Vec<u8>> {
             ));
         }
         let mut l = vec![0u8; n];
-        wire.read_exact(&mut l)?;
+        read_exact(&mut l)?;
         out.extend_from_slice(&l);
         l.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
     };
@@ -210,9 +216,15 @@ fn read_message(wire: &Wire) -> io::Result<Vec<u8>> {
             format!("an LDAP message of {len} bytes (more than {MAX_MESSAGE})"),
         ));
     }
-    let start = out.len();
-    out.resize(start + len, 0);
-    wire.read_exact(&mut out[start..])?;
+    // In steps, so that a length announced but never sent costs no big buffer.
+    let mut remaining = len;
+    while remaining > 0 {
+        let step = remaining.min(64 * 1024);
+        let start = out.len();
+        out.resize(start + step, 0);
+        read_exact(&mut out[start..])?;
+        remaining -= step;
+    }
     Ok(out)
 }
 
@@ -241,8 +253,12 @@ fn text(t: &StructureTag) -> String {
 /// Read the next LDAPMessage and return its protocolOp (application `op`) for
 /// message `id`.
 fn expect_op(wire: &Wire, id: i64, op: u64) -> Result<Vec<StructureTag>, KerberosBindFailure> {
-    let bytes = read_message(wire)?;
-    let (_, msg) = parse_tag(&bytes).map_err(|_| bad("not BER"))?;
+    decode_op(&read_message(wire)?, id, op)
+}
+
+/// The protocolOp (application `op`) of LDAPMessage `bytes` for message `id`.
+fn decode_op(bytes: &[u8], id: i64, op: u64) -> Result<Vec<StructureTag>, KerberosBindFailure> {
+    let (_, msg) = parse_tag(bytes).map_err(|_| bad("not BER"))?;
     let mut parts = children(msg)
         .ok_or_else(|| bad("not a SEQUENCE"))?
         .into_iter();
@@ -329,49 +345,54 @@ pub(crate) fn read_root_dse(wire: &Wire, id: i64) -> Result<Announced, KerberosB
         &["dnsHostName", "defaultNamingContext"],
     ))?;
     let mut found = Announced::default();
-    loop {
-        let bytes = read_message(wire)?;
-        let (_, msg) = parse_tag(&bytes).map_err(|_| bad("not BER"))?;
-        let mut parts = children(msg)
-            .ok_or_else(|| bad("not a SEQUENCE"))?
-            .into_iter();
-        let _id = parts.next();
-        let body = parts.next().ok_or_else(|| bad("no protocolOp"))?;
-        match (body.class, body.id) {
-            (TagClass::Application, 4) => {
-                let entry = children(body).ok_or_else(|| bad("entry"))?;
-                let attrs = entry
-                    .into_iter()
-                    .nth(1)
+    while !root_dse_message(&read_message(wire)?, &mut found)? {}
+    Ok(found)
+}
+
+/// One message of the rootDSE search's answer into `found`; true at its end (the
+/// SearchResultDone).
+fn root_dse_message(bytes: &[u8], found: &mut Announced) -> Result<bool, KerberosBindFailure> {
+    let (_, msg) = parse_tag(bytes).map_err(|_| bad("not BER"))?;
+    let mut parts = children(msg)
+        .ok_or_else(|| bad("not a SEQUENCE"))?
+        .into_iter();
+    let _id = parts.next();
+    let body = parts.next().ok_or_else(|| bad("no protocolOp"))?;
+    match (body.class, body.id) {
+        (TagClass::Application, 4) => {
+            let entry = children(body).ok_or_else(|| bad("entry"))?;
+            let attrs = entry
+                .into_iter()
+                .nth(1)
+                .and_then(children)
+                .unwrap_or_default();
+            for a in attrs {
+                let mut kv = children(a).unwrap_or_default().into_iter();
+                let name = kv.next().map(|t| text(&t)).unwrap_or_default();
+                let value = kv
+                    .next()
                     .and_then(children)
-                    .unwrap_or_default();
-                for a in attrs {
-                    let mut kv = children(a).unwrap_or_default().into_iter();
-                    let name = kv.next().map(|t| text(&t)).unwrap_or_default();
-                    let value = kv
-                        .next()
-                        .and_then(children)
-                        .and_then(|v| v.first().map(text));
-                    if name.eq_ignore_ascii_case("dnsHostName") {
-                        found.dns_host_name = value;
-                    } else if name.eq_ignore_ascii_case("defaultNamingContext") {
-                        found.default_naming_context = value;
-                    }
+                    .and_then(|v| v.first().map(text));
+                if name.eq_ignore_ascii_case("dnsHostName") {
+                    found.dns_host_name = value;
+                } else if name.eq_ignore_ascii_case("defaultNamingContext") {
+                    found.default_naming_context = value;
                 }
             }
-            (TagClass::Application, 5) => {
-                let r = outcome(children(body).ok_or_else(|| bad("result"))?)?;
-                if r.code != 0 {
-                    return Err(KerberosBindFailure::Refused {
-                        code: r.code,
-                        diagnostic: format!("reading the rootDSE: {}", r.diagnostic),
-                    });
-                }
-                return Ok(found);
-            }
-            // References and intermediate responses are skipped.
-            _ => {}
+            Ok(false)
         }
+        (TagClass::Application, 5) => {
+            let r = outcome(children(body).ok_or_else(|| bad("result"))?)?;
+            if r.code != 0 {
+                return Err(KerberosBindFailure::Refused {
+                    code: r.code,
+                    diagnostic: format!("reading the rootDSE: {}", r.diagnostic),
+                });
+            }
+            Ok(true)
+        }
+        // References and intermediate responses are skipped.
+        _ => Ok(false),
     }
 }
 
@@ -441,26 +462,7 @@ pub(crate) fn gssapi_bind(
     wire.write_all(&sasl_bind_request(id, "GSSAPI", b""))?;
     let r = bind_answer(wire, id, tls)?;
     let offer = receiver.unwrap(r.sasl_creds.as_deref().unwrap_or_default())?;
-    let [offered, m1, m2, m3] = offer.data[..] else {
-        return Err(KerberosBindFailure::Protocol(format!(
-            "the server's security layer offer has {} bytes instead of 4",
-            offer.data.len()
-        )));
-    };
-    let send_max = usize::from(m1) << 16 | usize::from(m2) << 8 | usize::from(m3);
-    let layer = if tls {
-        // Windows refuses signing or sealing inside TLS (and TLS protects anyway).
-        LAYER_NONE
-    } else if offered & LAYER_CONFIDENTIALITY != 0 {
-        LAYER_CONFIDENTIALITY
-    } else if offered & LAYER_INTEGRITY != 0 {
-        LAYER_INTEGRITY
-    } else {
-        0
-    };
-    if layer == 0 || offered & layer == 0 {
-        return Err(KerberosBindFailure::NoLayer { offered });
-    }
+    let (layer, send_max) = choose_layer(&offer.data, tls)?;
 
     // Leg 3: our choice, integrity-protected (RFC 4752 section 3.1).
     let max = if layer == LAYER_NONE {
@@ -491,10 +493,39 @@ pub(crate) fn gssapi_bind(
     }))
 }
 
+/// The layer spnkt picks from the server's (unwrapped) security layer offer, and
+/// the largest buffer the server takes.
+fn choose_layer(offer: &[u8], tls: bool) -> Result<(u8, usize), KerberosBindFailure> {
+    let [offered, m1, m2, m3] = offer[..] else {
+        return Err(KerberosBindFailure::Protocol(format!(
+            "the server's security layer offer has {} bytes instead of 4",
+            offer.len()
+        )));
+    };
+    let send_max = usize::from(m1) << 16 | usize::from(m2) << 8 | usize::from(m3);
+    let layer = if tls {
+        // Windows refuses signing or sealing inside TLS (and TLS protects anyway).
+        LAYER_NONE
+    } else if offered & LAYER_CONFIDENTIALITY != 0 {
+        LAYER_CONFIDENTIALITY
+    } else if offered & LAYER_INTEGRITY != 0 {
+        LAYER_INTEGRITY
+    } else {
+        0
+    };
+    if layer == 0 || offered & layer == 0 {
+        return Err(KerberosBindFailure::NoLayer { offered });
+    }
+    Ok((layer, send_max))
+}
+
 /// A BindResponse: in progress (14) or success (0); anything else is the
 /// failure it names.
 fn bind_answer(wire: &Wire, id: i64, tls: bool) -> Result<Outcome, KerberosBindFailure> {
-    let r = outcome(expect_op(wire, id, 1)?)?;
+    bind_result(outcome(expect_op(wire, id, 1)?)?, tls)
+}
+
+fn bind_result(r: Outcome, tls: bool) -> Result<Outcome, KerberosBindFailure> {
     match r.code {
         0 | 14 => Ok(r),
         code => {
@@ -523,6 +554,71 @@ fn bind_answer(wire: &Wire, id: i64, tls: bool) -> Result<Outcome, KerberosBindF
     }
 }
 
+/// The decoders above over bytes instead of a [`Wire`], for the fuzz target
+/// `ldap_response` (`fuzz/targets/ldap_response.rs`) and `tests/fuzz_corpora.rs`;
+/// not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::*;
+
+    /// The next LDAPMessage of `stream` as spnkt frames it off the wire; what
+    /// follows it stays in `stream`.
+    pub fn next_message(stream: &mut &[u8]) -> io::Result<Vec<u8>> {
+        read_frame(|buf| {
+            let Some((head, rest)) = stream.split_at_checked(buf.len()) else {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            };
+            buf.copy_from_slice(head);
+            *stream = rest;
+            Ok(())
+        })
+    }
+
+    /// What one LDAPMessage means as each answer spnkt expects.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Answers {
+        /// As the StartTLS ExtendedResponse: its result code.
+        pub start_tls: Result<u32, KerberosBindFailure>,
+        /// As a message of the rootDSE search: whether it ends the search, and
+        /// the dnsHostName and defaultNamingContext found.
+        pub root_dse: (
+            Result<bool, KerberosBindFailure>,
+            Option<String>,
+            Option<String>,
+        ),
+        /// As a BindResponse outside and inside TLS: code, diagnostic, SASL creds.
+        pub bind: [BindAnswer; 2],
+    }
+
+    /// A BindResponse's code, diagnostic and serverSaslCreds, or why it fails.
+    pub type BindAnswer = Result<(u32, String, Option<Vec<u8>>), KerberosBindFailure>;
+
+    /// One LDAPMessage read as every answer spnkt expects from a domain controller
+    /// before `ldap3` takes over, for message `id`.
+    pub fn read_as_each_answer(message: &[u8], id: i64) -> Answers {
+        let start_tls = decode_op(message, id, 24).and_then(outcome).map(|r| r.code);
+        let mut found = Announced::default();
+        let done = root_dse_message(message, &mut found);
+        let bind = [false, true].map(|tls| {
+            decode_op(message, id, 1)
+                .and_then(outcome)
+                .and_then(|r| bind_result(r, tls))
+                .map(|r| (r.code, r.diagnostic, r.sasl_creds))
+        });
+        Answers {
+            start_tls,
+            root_dse: (done, found.dns_host_name, found.default_naming_context),
+            bind,
+        }
+    }
+
+    /// The security layer spnkt picks from an (unwrapped) offer, and the server's
+    /// largest buffer.
+    pub fn choose_layer(offer: &[u8], tls: bool) -> Result<(u8, usize), KerberosBindFailure> {
+        super::choose_layer(offer, tls)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,6 +639,77 @@ mod tests {
             hex(&start_tls_request(1)),
             "301d02010177188016312e332e362e312e342e312e313436362e3230303337"
         );
+    }
+
+    #[test]
+    fn answers_decode_from_bytes() {
+        let result =
+            |code: u8, diag: &[u8]| [der::tlv(0x0a, &[code]), octets(b""), octets(diag)].concat();
+        // A BindResponse in progress with serverSaslCreds, in a long length form
+        // (0x84, as AD writes it), followed by the next message.
+        let bind = der::tlv(0x61, &[result(14, b""), der::tlv(0x87, b"tok")].concat());
+        let body = [der::tlv(0x02, &[1]), bind].concat();
+        let mut stream = vec![0x30, 0x84, 0, 0, 0, body.len() as u8];
+        stream.extend_from_slice(&body);
+        let entry = der::tlv(
+            0x64,
+            &[
+                octets(b""),
+                der::seq(&[der::seq(&[
+                    octets(b"dnsHostName"),
+                    der::tlv(0x31, &octets(b"dc1.example.test")),
+                ])]),
+            ]
+            .concat(),
+        );
+        stream.extend(message(2, &entry));
+        stream.extend(message(2, &der::tlv(0x65, &result(0, b""))));
+
+        let mut rest = &stream[..];
+        let first = fuzzing::next_message(&mut rest).unwrap();
+        assert_eq!(first.len(), 6 + body.len());
+        let a = fuzzing::read_as_each_answer(&first, 1);
+        assert_eq!(a.bind[0], Ok((14, String::new(), Some(b"tok".to_vec()))));
+        assert!(a.start_tls.is_err());
+        let a = fuzzing::read_as_each_answer(&fuzzing::next_message(&mut rest).unwrap(), 2);
+        assert_eq!(
+            a.root_dse,
+            (Ok(false), Some("dc1.example.test".into()), None)
+        );
+        let a = fuzzing::read_as_each_answer(&fuzzing::next_message(&mut rest).unwrap(), 2);
+        assert_eq!(a.root_dse.0, Ok(true));
+        assert!(rest.is_empty());
+        assert!(fuzzing::next_message(&mut rest).is_err());
+
+        // Code 8 inside TLS is Samba's "no SASL over TLS".
+        let refused = message(
+            1,
+            &der::tlv(0x61, &result(8, b"Sign or Seal are required.")),
+        );
+        let a = fuzzing::read_as_each_answer(&refused, 1);
+        assert!(matches!(
+            a.bind[0],
+            Err(KerberosBindFailure::Refused { code: 8, .. })
+        ));
+        assert!(matches!(
+            a.bind[1],
+            Err(KerberosBindFailure::SaslOverTlsRefused { .. })
+        ));
+    }
+
+    #[test]
+    fn security_layer_choice() {
+        assert_eq!(
+            choose_layer(&[6, 0, 1, 0], false),
+            Ok((LAYER_CONFIDENTIALITY, 256))
+        );
+        assert_eq!(choose_layer(&[2, 0, 0, 0], false), Ok((LAYER_INTEGRITY, 0)));
+        assert_eq!(choose_layer(&[7, 0, 0, 0], true), Ok((LAYER_NONE, 0)));
+        assert_eq!(
+            choose_layer(&[6, 0, 0, 0], true),
+            Err(KerberosBindFailure::NoLayer { offered: 6 })
+        );
+        assert!(choose_layer(&[6, 0, 0], false).is_err());
     }
 
     fn hex(b: &[u8]) -> String {

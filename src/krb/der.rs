@@ -487,7 +487,14 @@ impl<'a> Reader<'a> {
         {
             return Err(bad());
         }
-        Ok(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s)
+        let t = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s;
+        // A leap second is read as the next second; 9999-12-31 23:59:60 would be
+        // 10000-01-01, which no KerberosTime can hold: refused, so that every time
+        // read re-encodes without clamping (`enc_time` takes all of them).
+        if t > MAX_KERBEROS_TIME {
+            return Err(bad());
+        }
+        Ok(t)
     }
 }
 
@@ -633,6 +640,13 @@ mod tests {
         let leap = tlv(GENERALIZED_TIME, b"20241231235960Z");
         assert_eq!(read_time(&leap, true), Ok(1735689600));
         assert!(read_time(&leap, false).is_err());
+        // The leap second at the very end would be year 10000: refused, not
+        // clamped on the way back out.
+        let last_leap = tlv(GENERALIZED_TIME, b"99991231235960Z");
+        assert!(read_time(&last_leap, true).is_err());
+        let last = tlv(GENERALIZED_TIME, b"99991231235959Z");
+        assert_eq!(read_time(&last, true), Ok(MAX_KERBEROS_TIME));
+        assert_eq!(enc_time(MAX_KERBEROS_TIME), Some(last));
     }
 
     #[test]
