@@ -3,7 +3,7 @@
 //! (`tests/fixtures/fuzz-regressions/<target>/`) goes through the same checks the
 //! cargo-fuzz targets run (`fuzz/targets/<target>.rs`, included here), so CI
 //! replays them without nightly. A target with an empty corpus fails: the test
-//! cannot pass by finding nothing. Run with `--nocapture` to see the counts.
+//! cannot pass by finding nothing. Each target prints its counts (tests/run-all.sh sums them).
 
 #[path = "../fuzz/targets/mod.rs"]
 mod targets;
@@ -60,12 +60,16 @@ fn replay(name: &str) -> (usize, usize) {
             failures.push(format!("{}: {why}", path.display()));
         }
     }
-    eprintln!(
-        "fuzz target {name}: {} corpus inputs, {} regression inputs",
+    assert!(failures.is_empty(), "{name}: {failures:#?}");
+    // Past libtest's capture (a raw write, like support::announce_ran):
+    // tests/run-all.sh sums these lines.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "\n*** fuzz corpus replay {name}: {} corpus inputs, {} regression inputs ***",
         corpus.len(),
         regressions.len()
     );
-    assert!(failures.is_empty(), "{name}: {failures:#?}");
     (corpus.len(), regressions.len())
 }
 

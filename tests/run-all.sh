@@ -182,6 +182,16 @@ if [ "$conc_tests" -lt "$conc_expected" ] || [ "$leak_tests" -lt "$leak_expected
   echo "run-all: expected $conc_expected concurrency and $leak_expected secrets leak tests, $conc_tests and $leak_tests ran" >&2
   exit 1
 fi
+# The fuzz corpora replayed on stable (tests/fuzz_corpora.rs: every committed corpus
+# input and fuzz regression through the fuzz targets' own checks), one line per target.
+fuzz_targets=$(ls fuzz/fuzz_targets/*.rs | wc -l)
+fuzz_replayed=$(grep -c '^\*\*\* fuzz corpus replay ' "$log" || true)
+fuzz_inputs=$(sed -n 's/^\*\*\* fuzz corpus replay [a-z_]*: \([0-9]*\) corpus inputs, \([0-9]*\) regression.*/\1 \2/p' "$log" | awk '{ n += $1 + $2 } END { print n + 0 }')
+echo "fuzz corpora replayed: $fuzz_replayed of $fuzz_targets targets, $fuzz_inputs inputs"
+if [ "$fuzz_replayed" -lt "$fuzz_targets" ]; then
+  echo "run-all: expected the corpora of $fuzz_targets fuzz targets replayed, $fuzz_replayed were" >&2
+  exit 1
+fi
 # The Debian package (as root: dpkg -i needs it): built with cargo-deb, installed,
 # `spnkt --version`, `man -w spnkt-create` and bash completion checked, removed.
 if [ "$(id -u)" = 0 ]; then
