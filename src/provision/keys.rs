@@ -492,6 +492,16 @@ pub fn merge_keytab(
 mod tests {
     use super::*;
 
+    /// One AES256 key for `p` at `kvno`, appended to the file.
+    fn appended(p: &str, kvno: u32) -> NewKeys {
+        NewKeys {
+            principals: vec![Principal::parse(p).unwrap()],
+            kvno,
+            keys: vec![Key::new(Enctype(18), vec![1; 32])],
+            mode: KeytabMode::Append,
+        }
+    }
+
     fn entry(p: &str, kvno: u32, e: i32) -> KeytabEntry {
         KeytabEntry {
             principal: Principal::parse(p).unwrap(),
@@ -567,12 +577,7 @@ mod tests {
     fn an_account_whose_kvno_moved_is_left_out_and_named() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("web.keytab");
-        let keys = |p: &str, kvno| NewKeys {
-            principals: vec![Principal::parse(p).unwrap()],
-            kvno,
-            keys: vec![Key::new(Enctype(18), vec![1; 32])],
-            mode: KeytabMode::Append,
-        };
+        let keys = appended;
         let group = [
             keys("HTTP/a.example.test@EXAMPLE.TEST", 2),
             keys("HTTP/b.example.test@EXAMPLE.TEST", 3),
@@ -647,12 +652,7 @@ mod tests {
     fn shared_file_written_once_with_every_account() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("web.keytab");
-        let keys = |p: &str, kvno| NewKeys {
-            principals: vec![Principal::parse(p).unwrap()],
-            kvno,
-            keys: vec![Key::new(Enctype(18), vec![1; 32])],
-            mode: KeytabMode::Append,
-        };
+        let keys = appended;
         let w = write_keytab(
             &path,
             &[
