@@ -8,16 +8,19 @@
 //! Reads are repeated. A write whose reply was lost may or may not have happened,
 //! so before repeating it spnkt reads what the directory has now:
 //!
-//! - an add: the entry exists with every value spnkt sent → it was this add (the
-//!   description spnkt writes carries the time and the bind user); it exists
-//!   otherwise → somebody else's, reported as `AlreadyExists`; it does not → add again;
+//! - an add (also one carrying the password): the entry exists with the
+//!   identifying values spnkt sent → it was this add (the description spnkt writes
+//!   carries the time and the bind user); it exists otherwise → somebody else's,
+//!   reported as `AlreadyExists`; it does not → add again;
 //! - attribute values added or removed: already there (or gone) → done;
 //! - a replace, a password set: repeated as they are (the same values again; a
 //!   password set twice leaves the same password and a kvno one higher, which the
 //!   engine reads afterwards anyway);
 //! - a delete: already gone → done.
 //!
-//! What happened is kept as events ([`Directory::take_events`]) for the report.
+//! A repeat the directory refuses because the first attempt landed after all (the
+//! server was still carrying it out when spnkt looked) counts as done. What
+//! happened is kept as events ([`Directory::take_events`]) for the report.
 
 use super::ldap::{DEFAULT_PAGE_SIZE, Directory, Entry, GcState, LdapError, Scope, is_binary_attr};
 use crate::ad::account::ServiceAccount;
