@@ -86,6 +86,22 @@ pub fn detect(input: &[u8]) -> Result<Detected, EvidenceError> {
     }
 }
 
+/// Recognise one binary token or message (a decoded Negotiate token from a log):
+/// [`detect`] without the text forms.
+pub fn detect_binary_token(bytes: &[u8]) -> Result<Detected, EvidenceError> {
+    if bytes.is_empty() {
+        return Err(EvidenceError::Empty);
+    }
+    detect_binary(bytes, "").unwrap_or_else(|| {
+        Err(EvidenceError::Unrecognised {
+            why: format!(
+                "binary data starting 0x{} that is none of these",
+                hex_prefix(bytes)
+            ),
+        })
+    })
+}
+
 /// Clean text: valid UTF-8 without control characters other than whitespace.
 fn as_text(input: &[u8]) -> Option<&str> {
     let text = std::str::from_utf8(input).ok()?;
