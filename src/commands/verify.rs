@@ -79,7 +79,7 @@
 //! {
 //!   "input":   {"path": str, "format": "log" | "HAR" | "directory", "summary": str},
 //!   "keytab":  str, "ok": bool,
-//!   "summary": {"seen": int, "tickets": int,          // tokens seen (repeats in), distinct tickets
+//!   "summary": {"seen": int, "distinct": int, "tickets": int,  // tokens seen (repeats in), distinct tokens, tickets
 //!               "ok": {"tickets", "seen"}, "failed": {"tickets", "seen"},
 //!               "causes": [{"code": str (as above, or "malformed"), "message", "hint",
 //!                           "tickets", "seen", "first": [origin]}],
@@ -183,8 +183,13 @@ impl Many<'_> {
         now: i64,
     ) -> anyhow::Result<Outcome> {
         let keys = KeyCache::new(self.keytab);
+        let total = pieces.len();
         let result = batch::verify_many(&keys, pieces, responses, service, now);
         let s = &result.summary;
+        let mut detected = self.detected;
+        if self.format != "directory" && s.distinct < total {
+            detected.push_str(&format!(" ({} distinct)", s.distinct));
+        }
         if s.tickets == 0 {
             if let (Some(filter), true) = (service, s.filtered_out > 0) {
                 return Err(CliError::failure(format!(
@@ -220,7 +225,7 @@ impl Many<'_> {
         }
         let json = ui.json.then(|| {
             serde_json::json!({
-                "input": {"path": self.input_name, "format": self.format, "summary": self.detected},
+                "input": {"path": self.input_name, "format": self.format, "summary": detected},
                 "keytab": self.keytab_path.display().to_string(),
                 "ok": result.all_ok(),
                 "summary": result.summary,
@@ -232,7 +237,7 @@ impl Many<'_> {
         } else {
             render_batch(
                 &result,
-                &self.detected,
+                &detected,
                 self.keytab_path,
                 self.keytab.entries.len(),
             )
@@ -301,25 +306,15 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 ScanKind::Har => ("HAR", plural(scan.units, "entry", "entries")),
                 ScanKind::Log => ("log", plural(scan.units, "line", "lines")),
             };
-            let distinct = {
-                let mut t: Vec<&str> = scan.tokens.iter().map(|f| f.base64.as_ref()).collect();
-                t.sort_unstable();
-                t.dedup();
-                t.len()
-            };
+            // " (N distinct)" is added once the batch has counted them.
             let what = format!(
-                "{name}: {} with {} in {units}{}",
+                "{name}: {} with {} in {units}",
                 if format == "HAR" {
                     "a HAR file"
                 } else {
                     "a log"
                 },
                 plural(scan.tokens.len(), "Negotiate token", "Negotiate tokens"),
-                if distinct < scan.tokens.len() {
-                    format!(" ({distinct} distinct)")
-                } else {
-                    String::new()
-                }
             );
             let responses = scan.responses;
             let file = (ticket.as_os_str() != "-").then(|| ticket.display().to_string());

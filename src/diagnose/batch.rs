@@ -222,6 +222,8 @@ pub struct Skipped {
 pub struct Summary {
     /// Tokens and captures seen, repeats included (server responses excluded).
     pub seen: usize,
+    /// Distinct tokens and captures (server responses included).
+    pub distinct: usize,
     /// Distinct tickets checked (a ccache may hold several).
     pub tickets: usize,
     pub ok: Tally,
@@ -339,6 +341,10 @@ pub fn verify_many<'a>(
         seen_keys.push(key.into_bytes());
         outcome.push(distinct);
     }
+    summary.distinct = outcome
+        .iter()
+        .filter(|d| !matches!(d, Distinct::NotATicket))
+        .count();
     summarise(&entries, &mut summary);
     Batch { entries, summary }
 }
@@ -400,7 +406,7 @@ fn check_token(
         Ok(b) => b,
         Err(e) => return malformed(origin, format!("the token is not base64: {e}")),
     };
-    match evidence::detect_binary_token(&bytes) {
+    match evidence::detect_token_undescribed(&bytes) {
         Ok(d) => check_detected(keys, &d, origin, service, now),
         Err(EvidenceError::Token {
             error:
