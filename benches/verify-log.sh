@@ -43,11 +43,13 @@ else
   start=$(date +%s.%N); $cmd >/dev/null; end=$(date +%s.%N)
   secs=$(python3 -c "print($end - $start)")
 fi
+# CPU time too: on a shared machine the wall time includes waiting for a core.
+cpu=$( { /usr/bin/time -f '%U %S' $cmd >/dev/null; } 2>&1 | tail -1 | awk '{print $1 + $2}')
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$work" "$n" "$secs" "$size" <<'PY'
+python3 - "$work" "$n" "$secs" "$size" "$cpu" <<'PY'
 import json, os, sys
-work, n, secs, size = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+work, n, secs, size, cpu = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5])
 def crit(group, name):
     p = os.path.join("target", "criterion", group, name, "new", "estimates.json")
     return json.load(open(p))["mean"]["point_estimate"]
@@ -63,5 +65,5 @@ for name in ("aes256", "aes256_prepared", "aes256_windows_prepared"):
     print(f"verify_ticket/{name}: {ns/1e3:.2f} µs ({1e9/ns:,.0f}/s, {ns/floor:.1f}x the openssl floor)")
 ns = crit("verify_batch", "aes256_log_1000") / 1000
 print(f"verify_batch/aes256_log_1000: {ns/1e3:.2f} µs per token ({1e9/ns:,.0f} tokens/s)")
-print(f"whole process, {n:,} distinct tokens ({size} MB log): {secs:.2f} s = {n/secs:,.0f} tokens/s")
+print(f"whole process, {n:,} distinct tokens ({size} MB log): {secs:.2f} s wall = {n/secs:,.0f} tokens/s; {cpu:.2f} s CPU (user+sys) = {n/cpu:,.0f} tokens/s")
 PY
