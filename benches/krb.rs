@@ -116,11 +116,96 @@ fn bench_verify_ticket(c: &mut Criterion) {
     group.finish();
 }
 
+/// The same, with the service key prepared once (what `spnkt verify` does for a
+/// log: Ke, Ki and Kc derived and their key schedules set up per keytab entry, not
+/// per ticket); also a Windows-like 1.2 KB ticket with a logon-info PAC.
+fn bench_verify_ticket_prepared(c: &mut Criterion) {
+    use spnkt::krb::crypto::{ChecksumKey, DecryptionKey};
+    use spnkt::krb::pac::{KEY_USAGE_PAC_CHECKSUM, parse_pac};
+    use spnkt::krb::ticket::{KEY_USAGE_TICKET, decrypt_ticket_with, parse_ticket};
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ticket/");
+    let mit = std::fs::read(format!("{fixtures}mit-aes256.ticket")).unwrap();
+    let mit_kt =
+        keytab::parse(&std::fs::read(format!("{fixtures}mit-http.keytab")).unwrap()).unwrap();
+    let mit_key = mit_kt
+        .entries
+        .iter()
+        .find(|e| e.key.enctype() == Enctype::AES256_CTS_HMAC_SHA1_96)
+        .unwrap()
+        .key
+        .clone();
+    // The ticket inside a generated token.
+    let windows = {
+        let token = negotiate_gen::Generator::new(1_795_446_213).token(1);
+        let d = spnkt::krb::evidence::detect_binary_token(&token).unwrap();
+        match d.evidence {
+            spnkt::krb::evidence::Evidence::ApReq { ap_req, .. } => {
+                spnkt::krb::ticket::encode_ticket(&ap_req.ticket)
+            }
+            _ => unreachable!(),
+        }
+    };
+    let mut group = c.benchmark_group("verify_ticket");
+    group.throughput(Throughput::Elements(1));
+    for (name, der, key) in [
+        ("aes256_prepared", &mit, mit_key),
+        (
+            "aes256_windows_prepared",
+            &windows,
+            negotiate_gen::service_key(),
+        ),
+    ] {
+        let dk = DecryptionKey::new(&key, KEY_USAGE_TICKET).unwrap();
+        let ck = ChecksumKey::new(&key, KEY_USAGE_PAC_CHECKSUM).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let ticket = parse_ticket(black_box(der)).unwrap();
+                let part = decrypt_ticket_with(&ticket, &dk).unwrap();
+                let pac = parse_pac(part.pac().unwrap()).unwrap();
+                pac.verify_server_checksum_with(&ck).unwrap();
+                part
+            })
+        });
+    }
+    group.finish();
+}
+
+/// `spnkt verify` on a log, minus reading the file and printing: scan 1,000
+/// distinct Windows-like Negotiate tokens out of access-log lines, decode and
+/// verify each (ticket, PAC signature, authenticator), sum up.
+fn bench_verify_batch(c: &mut Criterion) {
+    use spnkt::diagnose::{KeyCache, batch};
+    const N: u64 = 1_000;
+    const NOW: i64 = 1_795_446_213;
+    let g = negotiate_gen::Generator::new(NOW);
+    let log: String = (0..N).map(|i| g.log_line(i)).collect();
+    let kt = keytab::parse(&negotiate_gen::keytab()).unwrap();
+    let mut group = c.benchmark_group("verify_batch");
+    group.throughput(Throughput::Elements(N));
+    group.sample_size(20);
+    group.bench_function("aes256_log_1000", |b| {
+        b.iter(|| {
+            let keys = KeyCache::new(&kt);
+            let scan = spnkt::krb::scan::scan_text(black_box(log.as_bytes()));
+            let responses = scan.responses;
+            let result = batch::verify_many(&keys, batch::pieces(None, scan), responses, None, NOW);
+            assert_eq!(result.summary.ok.tickets, N as usize);
+            result
+        })
+    });
+    group.finish();
+}
+
+#[path = "../examples/support/negotiate_gen.rs"]
+mod negotiate_gen;
+
 criterion_group!(
     benches,
     bench_string_to_key,
     bench_keytab_parse,
     bench_ticket_decrypt,
-    bench_verify_ticket
+    bench_verify_ticket,
+    bench_verify_ticket_prepared,
+    bench_verify_batch
 );
 criterion_main!(benches);

@@ -144,8 +144,8 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
         'spnkt;verify' {
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keytab with the service''s keys [default: $KRB5_KTNAME]')
             [CompletionResult]::new('--keytab', '--keytab', [CompletionResultType]::ParameterName, 'Keytab with the service''s keys [default: $KRB5_KTNAME]')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input')
-            [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up')
+            [CompletionResult]::new('--ticket', '--ticket', [CompletionResultType]::ParameterName, 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only the tickets for this service principal (the realm may be left out)')
             [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only the tickets for this service principal (the realm may be left out)')
             [CompletionResult]::new('--spn', '--spn', [CompletionResultType]::ParameterName, 'With --live: the service principal to ask for [default: every principal in the keytab]')

@@ -134,8 +134,8 @@ set edit:completion:arg-completer[spnkt] = {|@words|
         &'spnkt;verify'= {
             cand -k 'Keytab with the service''s keys [default: $KRB5_KTNAME]'
             cand --keytab 'Keytab with the service''s keys [default: $KRB5_KTNAME]'
-            cand -t 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input'
-            cand --ticket 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input'
+            cand -t 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up'
+            cand --ticket 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up'
             cand -s 'Only the tickets for this service principal (the realm may be left out)'
             cand --service 'Only the tickets for this service principal (the realm may be left out)'
             cand --spn 'With --live: the service principal to ask for [default: every principal in the keytab]'

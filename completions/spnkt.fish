@@ -108,7 +108,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subc
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s k -l keytab -d 'Keytab with the service\'s keys [default: $KRB5_KTNAME]' -r -F
-complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s t -l ticket -d 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s t -l ticket -d 'The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s s -l service -d 'Only the tickets for this service principal (the realm may be left out)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l spn -d 'With --live: the service principal to ask for [default: every principal in the keytab]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r

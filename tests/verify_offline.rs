@@ -439,7 +439,157 @@ fn fixtures() -> BTreeMap<&'static str, Vec<u8>> {
     );
 
     f.insert("garbage.bin", b"this is not a ticket\n".to_vec());
+    batch_fixtures(&mut f);
     f
+}
+
+/// The token of a fixture header line (`Authorization: Negotiate <base64>`).
+fn header_token(line: &[u8]) -> String {
+    let text = std::str::from_utf8(line).unwrap();
+    text.trim().rsplit(' ').next().unwrap().to_owned()
+}
+
+/// Logs, a HAR and a directory for `verify` on many tokens, checked with the real
+/// MIT keytab tests/fixtures/negotiate/svc.keytab (HTTP/app.mit.test, kvno 1): the
+/// two real curl tokens (repeated), tokens built here for kvno 2 of the same
+/// service (the password changed after the keytab was made) and for a service
+/// the keytab lacks, NTLM, a server reply and a token cut short.
+fn batch_fixtures(f: &mut BTreeMap<&'static str, Vec<u8>>) {
+    let aes256 = Enctype::AES256_CTS_HMAC_SHA1_96;
+    let negotiate = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/negotiate");
+    let curl = std::fs::read(negotiate.join("curl-mit.txt")).unwrap();
+    let deleg = std::fs::read(negotiate.join("curl-mit-deleg.txt")).unwrap();
+    let (curl_tok, deleg_tok) = (header_token(&curl), header_token(&deleg));
+    let mit_key = key(aes256, "svcpass", "MIT.TESTHTTPapp.mit.test");
+    let mit_kt = keytab::parse(&std::fs::read(negotiate.join("svc.keytab")).unwrap()).unwrap();
+    assert!(
+        mit_kt.entries.iter().any(|e| e.key == mit_key),
+        "svcpass no longer derives the MIT fixture keytab's aes256 key"
+    );
+    let token = |sname: &str, server_key: &Key, kvno: u32, seed: u8| -> String {
+        let s = session_key(aes256, seed);
+        let t = make_ticket(
+            sname,
+            &Part {
+                client: "bob@MIT.TEST",
+                ..good(s.clone())
+            },
+            server_key,
+            Some(kvno),
+            seed,
+        );
+        let line = negotiate_header(&ap_req(t, &s, false, seed + 1));
+        header_token(&line)
+    };
+    let new_pw = key(aes256, "svcpass 2", "MIT.TESTHTTPapp.mit.test");
+    let kvno2 = token("HTTP/app.mit.test@MIT.TEST", &new_pw, 2, 0x21);
+    let other = token(
+        "HTTP/other.mit.test@MIT.TEST",
+        &key(aes256, "otherpass", "MIT.TESTHTTPother.mit.test"),
+        1,
+        0x23,
+    );
+    let mut ntlm = b"NTLMSSP\0".to_vec();
+    ntlm.extend_from_slice(&1u32.to_le_bytes());
+    ntlm.extend_from_slice(&0xe208_8297u32.to_le_bytes());
+    ntlm.extend_from_slice(&[0; 16]);
+    let ntlm = base64::engine::general_purpose::STANDARD.encode(spnego::wrap_ntlmssp(&ntlm));
+    // The server's mutual-authentication reply: NegTokenResp with an AP-REP.
+    let mut ap_rep = vec![0x6f, 0x1e, 0x30, 0x1c];
+    ap_rep.extend_from_slice(&[0; 28]);
+    let reply = base64::engine::general_purpose::STANDARD
+        .encode(spnego::wrap_neg_token_resp(Some(0), Some(&ap_rep)));
+    let cut = &curl_tok[..curl_tok.len() / 2 - 1];
+    let apache = |ip: &str, user: &str, status: u16, tok: &str| {
+        format!(
+            "{ip} - {user} [23/Nov/2026:15:03:33 +0000] \"GET /app/ HTTP/1.1\" {status} 512 \"-\" \"Mozilla/5.0\" \"Negotiate {tok}\"\n"
+        )
+    };
+    let mut log = String::new();
+    log.push_str("10.0.0.5 - - [23/Nov/2026:15:03:00 +0000] \"GET /app/ HTTP/1.1\" 401 381 \"-\" \"Mozilla/5.0\" \"-\"\n");
+    log.push_str(&apache("10.0.0.5", "alice@MIT.TEST", 200, &curl_tok));
+    log.push_str(&apache("10.0.0.5", "alice@MIT.TEST", 200, &curl_tok));
+    log.push_str(&apache("10.0.0.6", "-", 401, &kvno2));
+    log.push_str(&apache("10.0.0.7", "-", 401, &ntlm));
+    log.push_str(&apache("10.0.0.5", "alice@MIT.TEST", 200, &deleg_tok));
+    log.push_str(&apache("10.0.0.6", "-", 401, &kvno2));
+    log.push_str(&apache("10.0.0.8", "-", 401, &other));
+    log.push_str(&apache("10.0.0.7", "-", 401, &ntlm));
+    log.push_str(&apache("10.0.0.9", "-", 400, cut));
+    log.push_str(&apache("10.0.0.5", "alice@MIT.TEST", 200, &curl_tok));
+    f.insert("many.log", log.into_bytes());
+
+    // curl -v: the request header, and the server's reply token (skipped).
+    f.insert(
+        "curl-v.txt",
+        format!(
+            "*   Trying 127.0.0.1:8080...\n\
+             * Server auth using Negotiate with user ''\n\
+             > GET / HTTP/1.1\n\
+             > Host: app.mit.test:8080\n\
+             > Authorization: Negotiate {curl_tok}\n\
+             > User-Agent: curl/7.88.1\n\
+             >\n\
+             < HTTP/1.1 200 OK\n\
+             < WWW-Authenticate: Negotiate {reply}\n\
+             < Content-Length: 3\n"
+        )
+        .into_bytes(),
+    );
+
+    let entry = |method: &str, url: &str, auth: Option<&str>, status: u16, www: &str| {
+        let headers = match auth {
+            Some(t) => format!(
+                r#"[{{"name": "Host", "value": "app.mit.test"}}, {{"name": "Authorization", "value": "Negotiate {t}"}}]"#
+            ),
+            None => r#"[{"name": "Host", "value": "app.mit.test"}]"#.to_owned(),
+        };
+        format!(
+            r#"{{"startedDateTime": "2026-11-23T15:03:00.000Z", "time": 12,
+      "request": {{"method": "{method}", "url": "{url}", "httpVersion": "HTTP/1.1", "headers": {headers}}},
+      "response": {{"status": {status}, "httpVersion": "HTTP/1.1", "headers": [{{"name": "WWW-Authenticate", "value": "{www}"}}]}}}}"#
+        )
+    };
+    let har = format!(
+        "{{\"log\": {{\"version\": \"1.2\", \"creator\": {{\"name\": \"Firefox\", \"version\": \"140.0\"}}, \"entries\": [\n    {},\n    {},\n    {},\n    {}\n]}}}}\n",
+        entry("GET", "http://app.mit.test/", None, 401, "Negotiate"),
+        entry(
+            "GET",
+            "http://app.mit.test/",
+            Some(&curl_tok),
+            200,
+            &format!("Negotiate {reply}")
+        ),
+        entry(
+            "GET",
+            "http://app.mit.test/report",
+            Some(&kvno2),
+            401,
+            "Negotiate"
+        ),
+        entry(
+            "POST",
+            "http://app.mit.test/form",
+            Some(&curl_tok),
+            200,
+            "Negotiate"
+        ),
+    );
+    f.insert("capture.har", har.into_bytes());
+
+    // A directory of captures, one level of subdirectory, a keytab and notes.
+    f.insert("captures/curl-mit.txt", curl.clone());
+    f.insert("captures/again/curl-mit-copy.txt", curl);
+    f.insert("captures/again/deleg.txt", deleg);
+    f.insert(
+        "captures/other-spn.txt",
+        format!("Negotiate {other}\n").into_bytes(),
+    );
+    f.insert(
+        "captures/svc.keytab",
+        std::fs::read(negotiate.join("svc.keytab")).unwrap(),
+    );
+    f.insert("captures/notes.txt", b"captured on app.mit.test\n".to_vec());
 }
 
 fn dir() -> PathBuf {
@@ -452,7 +602,9 @@ fn fixtures_are_up_to_date() {
     if std::env::var_os("SPNKT_REGENERATE").is_some() {
         std::fs::create_dir_all(dir()).unwrap();
         for (name, bytes) in &expected {
-            std::fs::write(dir().join(name), bytes).unwrap();
+            let path = dir().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
         }
         return;
     }
@@ -712,4 +864,105 @@ fn no_key_bytes_in_output() {
         let text = v.to_string();
         assert!(!text.contains("\"key\""), "{text}");
     }
+}
+
+#[test]
+fn many_tokens_in_a_log() {
+    let (code, v) = json("../negotiate/svc.keytab", "many.log", &[]);
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["input"]["format"], "log");
+    let s = &v["summary"];
+    // 10 tokens: curl ×3, kvno2 ×2, ntlm ×2, deleg, other, cut; 6 distinct.
+    assert_eq!(s["seen"], 10, "{s}");
+    assert_eq!(s["tickets"], 6, "{s}");
+    assert_eq!(s["ok"]["tickets"], 2, "{s}");
+    assert_eq!(s["ok"]["seen"], 4, "{s}");
+    let causes: Vec<(&str, u64, u64)> = s["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap(),
+                c["tickets"].as_u64().unwrap(),
+                c["seen"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            ("kvno_mismatch", 1, 2),
+            ("ntlm", 1, 2),
+            ("no_principal", 1, 1),
+            ("malformed", 1, 1)
+        ]
+    );
+    assert_eq!(s["causes"][0]["first"][0]["file"], "many.log");
+    assert_eq!(s["causes"][0]["first"][0]["line"], 4);
+    assert_eq!(s["clients"][0]["name"], "alice@MIT.TEST");
+    assert_eq!(s["clients"][0]["seen"], 4);
+    assert_eq!(s["services"][0]["name"], "HTTP/app.mit.test@MIT.TEST");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    assert_eq!(results[0]["origin"]["line"], 2);
+    assert_eq!(results[0]["seen"], 3);
+    let also: Vec<u64> = results[0]["also_at"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(also, [3, 11]);
+    assert_eq!(results[0]["keytab_slot"], 1);
+    assert!(!v.to_string().contains("\"key\""));
+
+    // --service keeps the tickets for one service (NTLM and the cut token have none).
+    let (code, v) = json(
+        "../negotiate/svc.keytab",
+        "many.log",
+        &["--service", "HTTP/other.mit.test"],
+    );
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["summary"]["tickets"], 3, "{v}");
+}
+
+#[test]
+fn har_curl_output_and_directory() {
+    let (code, v) = json("../negotiate/svc.keytab", "capture.har", &[]);
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["input"]["format"], "HAR");
+    assert_eq!(v["summary"]["seen"], 3, "{v}");
+    assert_eq!(v["summary"]["responses_skipped"], 1, "{v}");
+    assert_eq!(v["results"][0]["origin"]["har_entry"], 1);
+    assert_eq!(v["results"][0]["origin"]["url"], "http://app.mit.test/");
+    assert_eq!(v["results"][0]["also_at"][0]["har_entry"], 3);
+    assert_eq!(v["results"][1]["cause"]["code"], "kvno_mismatch");
+
+    // One request in curl -v output: still checked (as a log of one token).
+    let (code, v) = json("../negotiate/svc.keytab", "curl-v.txt", &[]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["tickets"], 1, "{v}");
+    assert_eq!(v["summary"]["responses_skipped"], 1, "{v}");
+    assert_eq!(v["results"][0]["origin"]["line"], 5);
+
+    let (code, v) = json("../negotiate/svc.keytab", "captures", &[]);
+    assert_eq!(code, 4, "{v}");
+    assert_eq!(v["input"]["format"], "directory");
+    let s = &v["summary"];
+    assert_eq!(s["seen"], 4, "{s}");
+    assert_eq!(s["tickets"], 3, "{s}");
+    assert_eq!(s["ok"]["seen"], 3, "{s}");
+    let skipped: Vec<&str> = s["skipped_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["origin"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, ["captures/notes.txt", "captures/svc.keytab"]);
+
+    // No token at all: exit 2 with a hint.
+    let r = verify("../negotiate/svc.keytab", "../negotiate/README.md", &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
 }

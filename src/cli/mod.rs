@@ -732,7 +732,7 @@ pub struct VerifyArgs {
     #[arg(long, short = 'k', value_name = "FILE")]
     pub keytab: Option<PathBuf>,
 
-    /// The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input
+    /// The captured ticket: a file (Negotiate header, token, AP-REQ, ticket, .kirbi, ccache) or - for standard input; a log or HAR file with many Negotiate tokens, or a directory of captures, checks each and sums up
     #[arg(
         long,
         short = 't',

@@ -60,23 +60,201 @@
 //!   "warnings": [str], "notes": [str]
 //! }
 //! ```
+//!
+//! # Many tokens: a log, a HAR file or a directory
+//!
+//! `--ticket` may also name a web server log or debug output with
+//! `Negotiate <base64>` in its lines (`Authorization:` headers logged by Apache or
+//! nginx, mod_auth_gssapi debug, curl -v), a HAR file (the `Authorization`
+//! request headers of `log.entries[]`), or a directory of captures (read
+//! recursively, hidden entries skipped; each file a log, a HAR or one capture in
+//! any format above). A file with two or more client tokens is "many"; a single
+//! capture is read exactly as before, and a log with one token whose text is not a
+//! header on its own (curl -v) is a batch of one. `WWW-Authenticate` tokens and
+//! other server replies are counted and skipped. Identical tokens (or identical
+//! files) are verified once and counted. Exit status: 0 when every ticket
+//! verifies, 4 when one does not, 2 when the input holds no client token.
+//!
+//! ```text
+//! {
+//!   "input":   {"path": str, "format": "log" | "HAR" | "directory", "summary": str},
+//!   "keytab":  str, "ok": bool,
+//!   "summary": {"seen": int, "distinct": int, "tickets": int,  // tokens seen (repeats in), distinct tokens, tickets
+//!               "ok": {"tickets", "seen"}, "failed": {"tickets", "seen"},
+//!               "causes": [{"code": str (as above, or "malformed"), "message", "hint",
+//!                           "tickets", "seen", "first": [origin]}],
+//!               "clients":  [{"name", "tickets", "seen", "failed"}], "clients_total": int,
+//!               "services": [{"name", "tickets", "seen", "failed"}], "services_total": int,
+//!               "responses_skipped": int, "filtered_out": int,
+//!               "skipped_files": [{"origin": origin, "why": str}]},
+//!   "results": [{"origin": origin, "seen": int, "also_at": [origin],   // next 5 places
+//!                "ok": bool, "service": str | null, "client": str | null,
+//!                "enctype": str | null, "kvno": int | null, "keytab_slot": int | null,
+//!                "cause": null | {"code", "message", "hint"}, "warnings": [str]}]
+//! }
+//! origin = {"file": str | null, "line": int | null, "har_entry": int | null (0-based),
+//!           "method": str | null, "url": str | null, "ticket": str | null}
+//! ```
 
 use std::io::Read as _;
 use std::path::Path;
 
 use anyhow::Context;
 
-use super::verify_report::{conclude, keytab_path};
-use super::{Outcome, Ui, read_keytab};
+use super::verify_report::{Failed, conclude, keytab_path};
+use super::{Outcome, Ui, plural, read_keytab};
 use crate::cli::VerifyArgs;
-use crate::diagnose::text::render;
-use crate::diagnose::{self, Report};
+use crate::diagnose::text::{render, render_batch};
+use crate::diagnose::{self, KeyCache, Report, batch};
 use crate::exit::CliError;
 use crate::krb::Principal;
 use crate::krb::evidence;
+use crate::krb::keytab::Keytab;
+use crate::krb::scan::ScanKind;
 
-/// Largest input read (a ccache with thousands of tickets is a few MB).
-const MAX_INPUT: u64 = 64 << 20;
+/// Largest input read: a busy server's log of a day (a ccache with thousands of
+/// tickets is a few MB).
+const MAX_INPUT: u64 = 4 << 30;
+/// Most files read from a `--ticket` directory.
+const MAX_FILES: usize = 100_000;
+
+/// Every regular file under `dir`, recursively (hidden entries and symbolic links
+/// to directories skipped), in path order, with its path as shown.
+fn read_dir_files(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let mut paths = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = std::fs::read_dir(&d)
+            .with_context(|| format!("cannot read directory {}", d.display()))?;
+        for ent in rd {
+            let ent = ent.with_context(|| format!("cannot read directory {}", d.display()))?;
+            if ent.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let ft = ent
+                .file_type()
+                .with_context(|| format!("cannot read {}", ent.path().display()))?;
+            if ft.is_dir() {
+                stack.push(ent.path());
+            } else if ft.is_file() || (ft.is_symlink() && ent.path().is_file()) {
+                paths.push(ent.path());
+                if paths.len() > MAX_FILES {
+                    return Err(CliError::usage(format!(
+                        "{} holds more than {MAX_FILES} files",
+                        dir.display()
+                    ))
+                    .hint("point --ticket at a smaller directory")
+                    .into());
+                }
+            }
+        }
+    }
+    paths.sort();
+    let mut files = Vec::with_capacity(paths.len());
+    for p in paths {
+        let name = p.display().to_string();
+        let f = std::fs::File::open(&p).with_context(|| format!("cannot read {name}"))?;
+        let size = f.metadata().map_or(0, |m| m.len());
+        files.push((name.clone(), read_limited(f, size, &name)?));
+    }
+    Ok(files)
+}
+
+/// `verify --ticket` on a log, HAR or directory: many tokens, one summary.
+struct Many<'a> {
+    keytab: &'a Keytab,
+    keytab_path: &'a Path,
+    input_name: String,
+    /// `log`, `HAR` or `directory` (JSON `input.format`).
+    format: &'static str,
+    /// The `detected:` line.
+    detected: String,
+    /// `120 lines`, `3 entries`, `4 files`: what was searched.
+    units: String,
+}
+
+impl Many<'_> {
+    fn run<'p>(
+        self,
+        ui: &mut Ui,
+        pieces: Vec<batch::Piece<'p>>,
+        responses: usize,
+        service: Option<&Principal>,
+        now: i64,
+    ) -> anyhow::Result<Outcome> {
+        let keys = KeyCache::new(self.keytab);
+        let total = pieces.len();
+        let result = batch::verify_many(&keys, pieces, responses, service, now);
+        let s = &result.summary;
+        let mut detected = self.detected;
+        if self.format != "directory" && s.distinct < total {
+            detected.push_str(&format!(" ({} distinct)", s.distinct));
+        }
+        if s.tickets == 0 {
+            if let (Some(filter), true) = (service, s.filtered_out > 0) {
+                return Err(CliError::failure(format!(
+                    "no ticket for {filter} in {}: {} for other services",
+                    self.input_name,
+                    plural(s.filtered_out, "ticket", "tickets")
+                ))
+                .hint("leave out --service to check every ticket")
+                .into());
+            }
+            let why = if s.responses_skipped > 0 {
+                format!(
+                    "{}: no client token in {} (only {} from the server)",
+                    self.input_name,
+                    self.units,
+                    plural(s.responses_skipped, "token", "tokens")
+                )
+            } else {
+                format!(
+                    "{}: no Negotiate token or ticket in {}",
+                    self.input_name, self.units
+                )
+            };
+            let hint = if self.format == "HAR" {
+                "the HAR has no `Authorization: Negotiate` request header: Chrome and Edge leave them out unless you export with \"Export HAR (with sensitive data)\"; Firefox keeps them"
+            } else {
+                "log the request header (Apache: %{Authorization}i in LogFormat; nginx: $http_authorization in log_format), or pass curl -v output or a HAR file"
+            };
+            return Err(CliError::usage(why).hint(hint).into());
+        }
+        if self.keytab.entries.is_empty() {
+            ui.warn(format!("{} has no entries", self.keytab_path.display()));
+        }
+        let json = ui.json.then(|| {
+            serde_json::json!({
+                "input": {"path": self.input_name, "format": self.format, "summary": detected},
+                "keytab": self.keytab_path.display().to_string(),
+                "ok": result.all_ok(),
+                "summary": result.summary,
+                "results": result.entries,
+            })
+        });
+        let human = if ui.json {
+            String::new()
+        } else {
+            render_batch(
+                &result,
+                &detected,
+                self.keytab_path,
+                self.keytab.entries.len(),
+            )
+        };
+        let outcome = Outcome { human, json };
+        if result.all_ok() {
+            return Ok(outcome);
+        }
+        let error = CliError::verification_failed(format!(
+            "{} of {} did not verify",
+            s.failed.tickets,
+            plural(s.tickets, "ticket", "tickets")
+        ))
+        .hint("see the causes and where they are in the summary above; verify one token alone for its full report");
+        Err(anyhow::Error::new(Failed { outcome, error }))
+    }
+}
 
 pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let Some(ticket) = &args.ticket else {
@@ -95,8 +273,69 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     let keytab_path = keytab_path(args)?;
     let now = crate::timefmt::verify_now()?;
     let keytab = read_keytab(&keytab_path)?;
+    if ticket.is_dir() {
+        let files = read_dir_files(ticket)?;
+        let mut all = Vec::new();
+        let mut responses = 0;
+        for (name, bytes) in &files {
+            let (p, r) = batch::file_pieces(name, bytes);
+            all.extend(p);
+            responses += r;
+        }
+        let what = format!(
+            "{}: a directory of {}",
+            ticket.display(),
+            plural(files.len(), "file", "files")
+        );
+        let b = Many {
+            keytab: &keytab,
+            keytab_path: &keytab_path,
+            input_name: ticket.display().to_string(),
+            format: "directory",
+            detected: what,
+            units: plural(files.len(), "file", "files"),
+        };
+        return b.run(ui, all, responses, service.as_ref(), now);
+    }
     let input = read_input(ticket)?;
-    let detected = evidence::detect(&input).map_err(|e| undetected(ticket, &input, &e))?;
+    let detected = match batch::recognise(&input) {
+        Ok(batch::Input::One(d)) => d,
+        Ok(batch::Input::Many(scan)) => {
+            let name = display_name(ticket);
+            let (format, units) = match scan.kind {
+                ScanKind::Har => ("HAR", plural(scan.units, "entry", "entries")),
+                ScanKind::Log => ("log", plural(scan.units, "line", "lines")),
+            };
+            // " (N distinct)" is added once the batch has counted them.
+            let what = format!(
+                "{name}: {} with {} in {units}",
+                if format == "HAR" {
+                    "a HAR file"
+                } else {
+                    "a log"
+                },
+                plural(scan.tokens.len(), "Negotiate token", "Negotiate tokens"),
+            );
+            let responses = scan.responses;
+            let file = (ticket.as_os_str() != "-").then(|| ticket.display().to_string());
+            let pieces: Vec<_> = batch::pieces(file.as_deref(), scan).collect();
+            let b = Many {
+                keytab: &keytab,
+                keytab_path: &keytab_path,
+                input_name: ticket.display().to_string(),
+                format,
+                detected: what,
+                units,
+            };
+            return b.run(ui, pieces, responses, service.as_ref(), now);
+        }
+        Err(batch::InputError::Evidence(e)) => return Err(undetected(ticket, &input, &e).into()),
+        Err(batch::InputError::Har(e)) => {
+            return Err(CliError::usage(format!("{}: {e}", display_name(ticket)))
+                .hint("save the HAR again from the browser's developer tools (Network tab, Export HAR), or pass the Authorization: Negotiate header")
+                .into());
+        }
+    };
     let report = diagnose::analyse(&keytab, &detected, service.as_ref(), now).map_err(|e| {
         let hint = match &e {
             diagnose::SelectError::NoSuchService { .. } => {
@@ -122,27 +361,42 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     conclude(Outcome { human, json }, &report.results)
 }
 
-fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut buf = Vec::new();
+fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT)
-            .read_to_end(&mut buf)
-            .context("cannot read the ticket from standard input")?;
+        "standard input".to_owned()
     } else {
-        let f = std::fs::File::open(path)
-            .with_context(|| format!("cannot read ticket {}", path.display()))?;
-        f.take(MAX_INPUT)
-            .read_to_end(&mut buf)
-            .with_context(|| format!("cannot read ticket {}", path.display()))?;
+        path.display().to_string()
     }
+}
+
+/// Up to [`MAX_INPUT`] bytes; more is an error rather than a silently cut log.
+fn read_limited(r: impl std::io::Read, size: u64, name: &str) -> anyhow::Result<Vec<u8>> {
+    // Sized up front: a log of hundreds of MB read without doubling and copying.
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(MAX_INPUT + 1)).unwrap_or(0));
+    r.take(MAX_INPUT + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| format!("cannot read {name}"))?;
+    if buf.len() as u64 > MAX_INPUT {
+        return Err(
+            CliError::usage(format!("{name} is larger than {} MiB", MAX_INPUT >> 20))
+                .hint("split the log (split -l 1000000) and verify each part")
+                .into(),
+        );
+    }
+    Ok(buf)
+}
+
+fn read_input(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let buf = if path.as_os_str() == "-" {
+        read_limited(std::io::stdin().lock(), 0, "the ticket from standard input")?
+    } else {
+        let name = format!("ticket {}", path.display());
+        let f = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+        let size = f.metadata().map_or(0, |m| m.len());
+        read_limited(f, size, &name)?
+    };
     if buf.iter().all(u8::is_ascii_whitespace) {
-        let name = if path.as_os_str() == "-" {
-            "standard input".to_owned()
-        } else {
-            path.display().to_string()
-        };
+        let name = display_name(path);
         return Err(
             CliError::usage(format!("{name} is empty: there is no ticket to verify"))
                 .hint("pass the Negotiate header, a .kirbi file or a credential cache")

@@ -25,12 +25,15 @@
 //! never appear in a report: keys are named by keytab slot (1-based, file order),
 //! kvno and enctype.
 
+pub mod batch;
 pub mod text;
 
 use serde::Serialize;
 
 use crate::krb::ap_req::{self, ApReq, GssFlags};
-use crate::krb::crypto::CryptoError;
+use std::cell::OnceCell;
+
+use crate::krb::crypto::{ChecksumKey, CryptoError, DecryptionKey};
 use crate::krb::evidence::{Detected, Evidence};
 use crate::krb::keytab::{Keytab, KeytabEntry};
 use crate::krb::krbcred;
@@ -244,7 +247,7 @@ pub struct TicketResult {
 /// A ticket to check, with what came with it.
 struct Candidate<'a> {
     origin: String,
-    ticket: Ticket,
+    ticket: std::borrow::Cow<'a, Ticket>,
     ap_req: Option<&'a ApReq>,
     /// The client as the container says (ccache, KRB-CRED), before decryption.
     client: Option<Principal>,
@@ -285,6 +288,46 @@ pub fn service_matches(filter: &Principal, p: &Principal) -> bool {
     filter.components == p.components && (filter.realm.is_empty() || filter.realm == p.realm)
 }
 
+/// The keytab with each entry's keys for ticket decryption (usage 2) and the PAC
+/// server signature (usage 17) derived on first use and kept: checking many
+/// tickets with one keytab derives them once. A plain value the caller holds.
+pub struct KeyCache<'k> {
+    keytab: &'k Keytab,
+    decrypt: Vec<OnceCell<Result<DecryptionKey, CryptoError>>>,
+    checksum: Vec<OnceCell<Result<ChecksumKey, CryptoError>>>,
+}
+
+impl<'k> KeyCache<'k> {
+    pub fn new(keytab: &'k Keytab) -> KeyCache<'k> {
+        let n = keytab.entries.len();
+        KeyCache {
+            keytab,
+            decrypt: (0..n).map(|_| OnceCell::new()).collect(),
+            checksum: (0..n).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    pub fn keytab(&self) -> &'k Keytab {
+        self.keytab
+    }
+
+    /// Slot is 1-based.
+    fn decryption(&self, slot: usize) -> &Result<DecryptionKey, CryptoError> {
+        self.decrypt[slot - 1].get_or_init(|| {
+            DecryptionKey::new(&self.keytab.entries[slot - 1].key, ticket::KEY_USAGE_TICKET)
+        })
+    }
+
+    fn checksum(&self, slot: usize) -> &Result<ChecksumKey, CryptoError> {
+        self.checksum[slot - 1].get_or_init(|| {
+            ChecksumKey::new(
+                &self.keytab.entries[slot - 1].key,
+                pac::KEY_USAGE_PAC_CHECKSUM,
+            )
+        })
+    }
+}
+
 /// Analyse `detected` against `keytab` at time `now`.
 pub fn analyse(
     keytab: &Keytab,
@@ -292,6 +335,38 @@ pub fn analyse(
     service: Option<&Principal>,
     now: i64,
 ) -> Result<Report, SelectError> {
+    analyse_with(&KeyCache::new(keytab), detected, service, now)
+}
+
+/// How much of each ticket to describe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything `spnkt verify` prints for one capture.
+    Full,
+    /// The verdict, cause, names and warnings only: no formatted times, flags or
+    /// PAC logon information (a batch of thousands keeps only those).
+    Brief,
+}
+
+/// [`analyse`] with keys prepared in `keys` (kept for the next input).
+pub fn analyse_with(
+    keys: &KeyCache<'_>,
+    detected: &Detected,
+    service: Option<&Principal>,
+    now: i64,
+) -> Result<Report, SelectError> {
+    analyse_detail(keys, detected, service, now, Detail::Full)
+}
+
+/// [`analyse_with`], describing each ticket as `detail` says.
+pub fn analyse_detail(
+    keys: &KeyCache<'_>,
+    detected: &Detected,
+    service: Option<&Principal>,
+    now: i64,
+    detail: Detail,
+) -> Result<Report, SelectError> {
+    let keytab = keys.keytab;
     let mut summary = detected.format.clone();
     let mut candidates: Vec<Candidate<'_>> = Vec::new();
     let mut early_warnings = Vec::new();
@@ -308,13 +383,13 @@ pub fn analyse(
         }
         Evidence::ApReq { ap_req, .. } => candidates.push(Candidate {
             origin: "AP-REQ".into(),
-            ticket: ap_req.ticket.clone(),
+            ticket: std::borrow::Cow::Borrowed(&ap_req.ticket),
             ap_req: Some(ap_req),
             client: None,
         }),
         Evidence::Ticket(t) => candidates.push(Candidate {
             origin: "ticket".into(),
-            ticket: t.clone(),
+            ticket: std::borrow::Cow::Borrowed(t),
             ap_req: None,
             client: None,
         }),
@@ -343,7 +418,7 @@ pub fn analyse(
                 match ticket::parse_ticket(&c.ticket) {
                     Ok(t) => candidates.push(Candidate {
                         origin: format!("ccache credential {} ({})", i + 1, c.server),
-                        ticket: t,
+                        ticket: std::borrow::Cow::Owned(t),
                         ap_req: None,
                         client: Some(c.client.clone()),
                     }),
@@ -373,7 +448,7 @@ pub fn analyse(
                     .and_then(|info| info.client.clone());
                 candidates.push(Candidate {
                     origin: format!("KRB-CRED ticket {}", i + 1),
-                    ticket: t.clone(),
+                    ticket: std::borrow::Cow::Borrowed(t),
                     ap_req: None,
                     client,
                 });
@@ -381,11 +456,11 @@ pub fn analyse(
         }
     }
 
-    let all_services: Vec<String> = candidates
-        .iter()
-        .map(|c| c.ticket.sname.to_string())
-        .collect();
     if let Some(filter) = service {
+        let all_services: Vec<String> = candidates
+            .iter()
+            .map(|c| c.ticket.sname.to_string())
+            .collect();
         candidates.retain(|c| service_matches(filter, &c.ticket.sname));
         if candidates.is_empty() {
             return Err(SelectError::NoSuchService {
@@ -418,7 +493,7 @@ pub fn analyse(
 
     let mut results: Vec<TicketResult> = candidates
         .iter()
-        .map(|c| verify_one(keytab, c, now))
+        .map(|c| verify_one(keys, c, now, detail))
         .collect();
     if let Some(first) = results.first_mut() {
         first.warnings.splice(0..0, early_warnings);
@@ -504,8 +579,25 @@ enum Attempt {
     Failed,
 }
 
-fn try_key(r: &mut TicketResult, t: &Ticket, slot: usize, e: &KeytabEntry) -> Attempt {
-    let res = ticket::decrypt_ticket(t, &e.key);
+fn try_key(
+    keys: &KeyCache<'_>,
+    r: &mut TicketResult,
+    t: &Ticket,
+    slot: usize,
+    e: &KeytabEntry,
+) -> Attempt {
+    // What ticket::decrypt_ticket(t, &e.key) says, with the usage keys derived once.
+    let res = if t.enc_part.etype != e.key.enctype() {
+        Err(TicketError::EnctypeMismatch {
+            ticket: t.enc_part.etype,
+            key: e.key.enctype(),
+        })
+    } else {
+        match keys.decryption(slot) {
+            Ok(k) => ticket::decrypt_ticket_with(t, k),
+            Err(err) => Err(TicketError::Crypto(err.clone())),
+        }
+    };
     let text = match &res {
         Ok(_) => "decrypted".to_owned(),
         Err(TicketError::Crypto(CryptoError::IntegrityCheckFailed)) => {
@@ -540,7 +632,8 @@ fn short_enctype(e: Enctype) -> String {
     }
 }
 
-fn verify_one(keytab: &Keytab, c: &Candidate<'_>, now: i64) -> TicketResult {
+fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) -> TicketResult {
+    let keytab = keys.keytab;
     let mut r = empty_result(c);
     let t = &c.ticket;
     let sname = &t.sname;
@@ -573,7 +666,7 @@ fn verify_one(keytab: &Keytab, c: &Candidate<'_>, now: i64) -> TicketResult {
 
     let mut decrypted: Option<(usize, &KeytabEntry, Box<EncTicketPart>)> = None;
     for &(slot, e) in &exact {
-        if let Attempt::Decrypted(part) = try_key(&mut r, t, slot, e) {
+        if let Attempt::Decrypted(part) = try_key(keys, &mut r, t, slot, e) {
             decrypted = Some((slot, e, part));
             break;
         }
@@ -588,7 +681,7 @@ fn verify_one(keytab: &Keytab, c: &Candidate<'_>, now: i64) -> TicketResult {
             .filter(|(_, e)| kvno.is_some_and(|k| e.kvno != k))
             .collect();
         for &(slot, e) in &others {
-            if let Attempt::Decrypted(_) = try_key(&mut r, t, slot, e) {
+            if let Attempt::Decrypted(_) = try_key(keys, &mut r, t, slot, e) {
                 let m = e.kvno;
                 fail(
                     &mut r,
@@ -716,11 +809,13 @@ fn verify_one(keytab: &Keytab, c: &Candidate<'_>, now: i64) -> TicketResult {
             ));
         }
     }
-    fill_ticket_facts(&mut r, &part, now);
+    if detail == Detail::Full {
+        fill_ticket_facts(&mut r, &part, now);
+    }
     check_times(&mut r, &part, now);
-    check_pac(&mut r, &part, entry, slot);
+    check_pac(keys, &mut r, &part, entry, slot, detail);
     if let Some(ap) = c.ap_req {
-        check_ap_req(&mut r, ap, &part, now);
+        check_ap_req(&mut r, ap, &part, now, detail);
     }
     r
 }
@@ -857,7 +952,14 @@ fn check_times(r: &mut TicketResult, part: &EncTicketPart, now: i64) {
     }
 }
 
-fn check_pac(r: &mut TicketResult, part: &EncTicketPart, entry: &KeytabEntry, slot: usize) {
+fn check_pac(
+    keys: &KeyCache<'_>,
+    r: &mut TicketResult,
+    part: &EncTicketPart,
+    entry: &KeytabEntry,
+    slot: usize,
+    detail: Detail,
+) {
     let Some(raw) = part.pac() else {
         return;
     };
@@ -881,12 +983,20 @@ fn check_pac(r: &mut TicketResult, part: &EncTicketPart, entry: &KeytabEntry, sl
     let (status, err) = if !has_server {
         ("missing", None)
     } else {
-        match parsed.verify_server_checksum(&entry.key) {
+        let checked = match keys.checksum(slot) {
+            Ok(k) => parsed.verify_server_checksum_with(k),
+            Err(_) => parsed.verify_server_checksum(&entry.key),
+        };
+        match checked {
             Ok(()) => ("ok", None),
             Err(e) => ("failed", Some(e.to_string())),
         }
     };
-    let (logon_info, logon_info_error) = match parsed.logon_info() {
+    let logon = match detail {
+        Detail::Full => parsed.logon_info(),
+        Detail::Brief => None,
+    };
+    let (logon_info, logon_info_error) = match logon {
         None => (None, None),
         Some(Ok(li)) => (
             Some(LogonInfoFacts {
@@ -929,7 +1039,7 @@ fn check_pac(r: &mut TicketResult, part: &EncTicketPart, entry: &KeytabEntry, sl
     });
 }
 
-fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64) {
+fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64, detail: Detail) {
     let ok_as_delegate = part.flags.contains(TicketFlags::OK_AS_DELEGATE);
     let mut facts = AuthenticatorFacts {
         decrypted: false,
@@ -955,7 +1065,7 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
         Ok(auth) => {
             facts.decrypted = true;
             facts.client = Some(auth.client.to_string());
-            facts.ctime = Some(Time::new(auth.ctime, now));
+            facts.ctime = (detail == Detail::Full).then(|| Time::new(auth.ctime, now));
             facts.subkey_enctype = auth.subkey.as_ref().map(|k| k.enctype().0);
             if auth.client.components != part.client.components
                 || auth.client.realm != part.client.realm

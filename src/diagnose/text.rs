@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::batch::Batch;
 use super::{CauseCode, Report, Time};
 use crate::text::plural;
 
@@ -201,6 +202,128 @@ pub fn render(report: &Report, keytab: &Path, entries: usize) -> String {
         }
         for w in &r.warnings {
             let _ = writeln!(out, "  WARNING:     {w}");
+        }
+    }
+    out
+}
+
+fn tally(t: &super::batch::Tally) -> String {
+    if t.seen == t.tickets {
+        plural(t.tickets, "ticket", "tickets")
+    } else {
+        format!(
+            "{}, seen {}",
+            plural(t.tickets, "ticket", "tickets"),
+            plural(t.seen, "time", "times")
+        )
+    }
+}
+
+/// The human summary of a batch (a log, a HAR, a directory): results by cause
+/// with where the first failures are, then services and clients.
+pub fn render_batch(batch: &Batch, detected: &str, keytab: &Path, entries: usize) -> String {
+    let s = &batch.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "detected: {detected}");
+    let _ = writeln!(
+        out,
+        "keytab: {} ({})",
+        keytab.display(),
+        plural(entries, "entry", "entries")
+    );
+    out.push('\n');
+    let repeats = s.seen.saturating_sub(s.tickets.min(s.seen));
+    let _ = writeln!(
+        out,
+        "checked {}{}: {} OK, {} FAILED",
+        plural(s.tickets, "ticket", "tickets"),
+        if repeats > 0 {
+            format!(" ({} seen; repeats verified once)", s.seen)
+        } else {
+            String::new()
+        },
+        s.ok.tickets,
+        s.failed.tickets
+    );
+    if s.ok.tickets > 0 {
+        let _ = writeln!(out, "  OK:          {}", tally(&s.ok));
+    }
+    for c in &s.causes {
+        let _ = writeln!(out, "  FAILED ({}): {}", c.code, tally(&c.tally));
+        let _ = writeln!(out, "    cause:     {}", c.message);
+        let _ = writeln!(out, "    hint:      {}", c.hint);
+        let at: Vec<String> = c.first.iter().map(ToString::to_string).collect();
+        let more = if c.tally.seen > at.len() { ", ..." } else { "" };
+        let _ = writeln!(out, "    at:        {}{more}", at.join(", "));
+    }
+    let width = s
+        .services
+        .iter()
+        .chain(&s.clients)
+        .map(|n| n.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let names = |out: &mut String, title: &str, list: &[super::batch::NameTally], total: usize| {
+        if list.is_empty() {
+            return;
+        }
+        let shown = if total > list.len() {
+            format!("{title} (top {} of {total}):", list.len())
+        } else {
+            format!("{title}:")
+        };
+        let _ = writeln!(out, "\n{shown}");
+        for n in list {
+            let failed = if n.failed > 0 {
+                format!(", {} failed", n.failed)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:<width$}  {}{failed}", n.name, tally(&n.tally));
+        }
+    };
+    names(&mut out, "services", &s.services, s.services_total);
+    names(&mut out, "clients", &s.clients, s.clients_total);
+    let warned: Vec<&super::batch::Entry> = batch
+        .entries
+        .iter()
+        .filter(|e| !e.warnings.is_empty())
+        .collect();
+    if !warned.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nwarnings: {}",
+            plural(warned.len(), "ticket", "tickets")
+        );
+        for e in warned.iter().take(super::batch::MAX_PLACES) {
+            for w in &e.warnings {
+                let _ = writeln!(out, "  {}: {w}", e.origin);
+            }
+        }
+        if warned.len() > super::batch::MAX_PLACES {
+            let _ = writeln!(out, "  ... (all of them with --json)");
+        }
+    }
+    let mut skipped = Vec::new();
+    if s.responses_skipped > 0 {
+        skipped.push(format!(
+            "{} from the server (WWW-Authenticate, AP-REP): no ticket in them",
+            plural(s.responses_skipped, "token", "tokens")
+        ));
+    }
+    if s.filtered_out > 0 {
+        skipped.push(format!(
+            "{} for other services (--service)",
+            plural(s.filtered_out, "ticket", "tickets")
+        ));
+    }
+    for f in &s.skipped_files {
+        skipped.push(format!("{}: {}", f.origin, f.why));
+    }
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "\nskipped:");
+        for line in skipped {
+            let _ = writeln!(out, "  {line}");
         }
     }
     out

@@ -86,6 +86,22 @@ pub fn detect(input: &[u8]) -> Result<Detected, EvidenceError> {
     }
 }
 
+/// Recognise one binary token or message (a decoded Negotiate token from a log):
+/// [`detect`] without the text forms.
+pub fn detect_binary_token(bytes: &[u8]) -> Result<Detected, EvidenceError> {
+    if bytes.is_empty() {
+        return Err(EvidenceError::Empty);
+    }
+    detect_binary(bytes, "").unwrap_or_else(|| {
+        Err(EvidenceError::Unrecognised {
+            why: format!(
+                "binary data starting 0x{} that is none of these",
+                hex_prefix(bytes)
+            ),
+        })
+    })
+}
+
 /// Clean text: valid UTF-8 without control characters other than whitespace.
 fn as_text(input: &[u8]) -> Option<&str> {
     let text = std::str::from_utf8(input).ok()?;
@@ -158,16 +174,28 @@ fn detect_binary(bytes: &[u8], prefix: &str) -> Option<Result<Detected, Evidence
                 Err(error) => Err(EvidenceError::Ticket { format, error }),
             }
         }
-        [0x60 | 0xa0 | 0xa1, ..] => token(bytes, prefix),
-        _ if bytes.starts_with(spnego::NTLMSSP_SIGNATURE) => token(bytes, prefix),
+        [0x60 | 0xa0 | 0xa1, ..] => token(bytes, prefix, true),
+        _ if bytes.starts_with(spnego::NTLMSSP_SIGNATURE) => token(bytes, prefix, true),
         // AP-REP / KRB-ERROR pasted on their own: unwrap_token explains them.
-        [0x6f | 0x7e, ..] => token(bytes, prefix),
+        [0x6f | 0x7e, ..] => token(bytes, prefix, true),
         _ => return None,
     })
 }
 
 /// A GSS/SPNEGO/NTLMSSP token.
-fn token(bytes: &[u8], prefix: &str) -> Result<Detected, EvidenceError> {
+/// A SPNEGO/GSS/NTLMSSP token from a log, as [`detect_binary_token`] reads it but
+/// without the human description of its layers (`format` is empty): a batch of
+/// thousands keeps only the verdicts.
+pub fn detect_token_undescribed(bytes: &[u8]) -> Result<Detected, EvidenceError> {
+    match bytes {
+        [0x60 | 0xa0 | 0xa1 | 0x6f | 0x7e, ..] => token(bytes, "", false),
+        _ if bytes.starts_with(spnego::NTLMSSP_SIGNATURE) => token(bytes, "", false),
+        _ => detect_binary_token(bytes),
+    }
+}
+
+/// `describe`: build `format` (the layers in words).
+fn token(bytes: &[u8], prefix: &str, describe: bool) -> Result<Detected, EvidenceError> {
     let unwrapped = spnego::unwrap_token(bytes).map_err(|error| EvidenceError::Token {
         format: match prefix.strip_suffix(" → ") {
             Some(p) if !p.is_empty() => p.to_owned(),
@@ -176,7 +204,11 @@ fn token(bytes: &[u8], prefix: &str) -> Result<Detected, EvidenceError> {
         error,
     })?;
     let layers = unwrapped.layers;
-    let format = format!("{prefix}{}", describe_layers(&layers, &unwrapped.inner));
+    let format = if describe {
+        format!("{prefix}{}", describe_layers(&layers, &unwrapped.inner))
+    } else {
+        String::new()
+    };
     match unwrapped.inner {
         Inner::ApReq(der) => match ap_req::parse_ap_req(&der) {
             Ok(ap_req) => Ok(Detected {

@@ -18,6 +18,7 @@ pub mod krbcred;
 pub mod pac;
 pub mod principal;
 pub mod salt;
+pub mod scan;
 pub mod secret;
 pub mod spnego;
 pub mod string_to_key;

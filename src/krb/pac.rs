@@ -2,8 +2,8 @@
 //! the logon information, and the server signature made with the service's key.
 
 use super::Key;
-use super::crypto::CryptoError;
 use super::crypto::checksum::{self, ChecksumError};
+use super::crypto::{ChecksumKey, CryptoError};
 
 pub const PAC_LOGON_INFO: u32 = 1;
 pub const PAC_SERVER_CHECKSUM: u32 = 6;
@@ -247,6 +247,16 @@ impl Pac {
             &sig.signature,
         )
         .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
+    }
+
+    /// [`Pac::verify_server_checksum`] with a key prepared once for usage 17.
+    pub fn verify_server_checksum_with(&self, key: &ChecksumKey) -> Result<(), PacError> {
+        let sig = self
+            .signature(PAC_SERVER_CHECKSUM)
+            .ok_or(PacError::NoServerChecksum)??;
+        let zeroed = self.zeroed_for_signing()?;
+        key.verify(sig.signature_type, &zeroed, &sig.signature)
+            .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
     }
 
     /// Check PAC_PRIVSVR_CHECKSUM (over the server signature) with the KDC's

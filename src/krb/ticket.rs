@@ -433,6 +433,26 @@ pub fn decrypt_ticket(ticket: &Ticket, key: &Key) -> Result<EncTicketPart, Ticke
     parse_enc_ticket_part(&plain)
 }
 
+/// [`decrypt_ticket`] with a key prepared once for usage 2 (many tickets, one
+/// keytab): the same result, without deriving the usage keys for every ticket.
+pub fn decrypt_ticket_with(
+    ticket: &Ticket,
+    key: &crypto::DecryptionKey,
+) -> Result<EncTicketPart, TicketError> {
+    if ticket.enc_part.etype != key.enctype() {
+        return Err(TicketError::EnctypeMismatch {
+            ticket: ticket.enc_part.etype,
+            key: key.enctype(),
+        });
+    }
+    debug_assert_eq!(key.usage(), KEY_USAGE_TICKET);
+    let plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
+    let skip = crypto::confounder_len(key.enctype())
+        .unwrap_or(0)
+        .min(plain.len());
+    parse_enc_ticket_part(&plain[skip..])
+}
+
 /// Encode and encrypt `part` into a ticket for `sname` (tests and fixtures build
 /// the tickets a KDC will not issue: RC4, huge kvno, no PAC, expired).
 pub fn encrypt_ticket(

@@ -6,13 +6,13 @@
 //! with Ke = DK(key, usage || 0xAA) and Ki = DK(key, usage || 0x55).
 
 use aes::cipher::consts::U16;
-use aes::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockSizeUser, KeyInit};
+use aes::cipher::{BlockCipherEncrypt, BlockSizeUser, KeyInit};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use zeroize::Zeroizing;
 
 use super::CryptoError;
-use super::aes_cts::{decrypt_in_place, encrypt_in_place, new_cipher};
+use super::aes_cts::{encrypt_in_place, new_cipher};
 use super::dk::{DerivedKey, derive_with, usage_constant};
 
 pub(crate) const CONFOUNDER_LEN: usize = 16;
@@ -59,27 +59,4 @@ where
     buf.extend_from_slice(&tag[..MAC_LEN]);
     // Now only ciphertext: hand it out of the zeroizing wrapper.
     Ok(std::mem::take(&mut *buf))
-}
-
-/// Decrypts and verifies; returns confounder || plaintext. Caller has checked
-/// the key length and that the ciphertext is at least confounder + MAC long.
-pub(crate) fn decrypt<E, D>(
-    key: &[u8],
-    usage: u32,
-    ciphertext: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, CryptoError>
-where
-    E: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
-    D: BlockCipherDecrypt + BlockSizeUser<BlockSize = U16> + KeyInit,
-{
-    let (ke, ki) = usage_keys::<E>(key, usage)?;
-    let (body, tag) = ciphertext.split_at(ciphertext.len().saturating_sub(MAC_LEN));
-    let mut buf = Zeroizing::new(body.to_vec());
-    decrypt_in_place(new_cipher::<D>(ke.as_bytes())?, &ZERO_IV, &mut buf)?;
-    let mut h = mac(&ki)?;
-    h.update(&buf);
-    // Constant-time comparison of the first 12 bytes of the HMAC.
-    h.verify_truncated_left(tag)
-        .map_err(|_| CryptoError::IntegrityCheckFailed)?;
-    Ok(buf)
 }

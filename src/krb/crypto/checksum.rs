@@ -76,7 +76,7 @@ fn mac_md5(key: &[u8]) -> Result<Hmac<Md5>, CryptoError> {
     })
 }
 
-fn rc4_ms_usage(usage: u32) -> u32 {
+pub(super) fn rc4_ms_usage(usage: u32) -> u32 {
     match usage {
         3 => 8,
         23 => 13,

@@ -49,6 +49,8 @@ where
     let mut block = Block::<C>::default();
     if constant.len() == BLOCK_LEN {
         block.copy_from_slice(constant);
+    } else if let Some(folded) = folded_usage_constant(constant) {
+        block.copy_from_slice(folded);
     } else {
         block.copy_from_slice(&nfold(constant, BLOCK_LEN));
     }
@@ -62,6 +64,43 @@ where
     }
     block.as_mut_slice().zeroize();
     out
+}
+
+/// Key usages whose folded constants are kept (every usage of RFC 4120 and the
+/// GSS-API ones of RFC 4121).
+const FOLDED_USAGES: u32 = 32;
+
+/// n-fold(usage || kind, 16) for the common usages and the three kinds, computed
+/// once per process: n-fold costs as much as the AES key schedule, and checking
+/// an authenticator derives two keys from a new session key every time. A table
+/// of constants (deterministic), not a cache of keys.
+fn folded_usage_constant(constant: &[u8]) -> Option<&'static [u8; 16]> {
+    static TABLE: std::sync::OnceLock<Vec<[u8; 16]>> = std::sync::OnceLock::new();
+    let [u0, u1, u2, u3, kind] = *constant else {
+        return None;
+    };
+    let usage = u32::from_be_bytes([u0, u1, u2, u3]);
+    let k = match kind {
+        0xAA => 0,
+        0x55 => 1,
+        0x99 => 2,
+        _ => return None,
+    };
+    if usage >= FOLDED_USAGES {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut t = Vec::with_capacity(FOLDED_USAGES as usize * 3);
+        for u in 0..FOLDED_USAGES {
+            for kind in [0xAA, 0x55, 0x99] {
+                let mut b = [0u8; 16];
+                b.copy_from_slice(&nfold(&usage_constant(u, kind), BLOCK_LEN));
+                t.push(b);
+            }
+        }
+        t
+    });
+    table.get(usage as usize * 3 + k)
 }
 
 /// The 5-byte RFC 3961 usage constant: usage (big-endian) || `kind`, where kind
@@ -81,6 +120,20 @@ mod tests {
             derive_key(&[0; 24], b"kerberos").map(|k| k.len()),
             Err(CryptoError::BadAesKeyLength(24))
         );
+    }
+
+    #[test]
+    fn folded_constant_table_matches_nfold() {
+        for usage in [0, 1, 2, 11, 17, 31, 32, 1024] {
+            for kind in [0xAA, 0x55, 0x99, 0x11] {
+                let c = usage_constant(usage, kind);
+                if let Some(f) = folded_usage_constant(&c) {
+                    assert_eq!(f[..], nfold(&c, 16)[..]);
+                } else {
+                    assert!(usage >= FOLDED_USAGES || kind == 0x11);
+                }
+            }
+        }
     }
 
     #[test]

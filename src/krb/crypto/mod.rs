@@ -4,7 +4,7 @@
 //! The confounder is passed in (no randomness here); decryption checks integrity
 //! and reports a failed check as [`CryptoError::IntegrityCheckFailed`].
 
-use aes::{Aes128Dec, Aes128Enc, Aes256Dec, Aes256Enc};
+use aes::{Aes128Enc, Aes256Enc};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{Enctype, Key};
@@ -14,11 +14,13 @@ mod aes_sha1;
 pub mod checksum;
 pub mod dk;
 pub mod nfold;
+mod prepared;
 mod rc4_hmac;
 
 pub use aes_cts::{aes_cts_decrypt, aes_cts_encrypt};
 pub use checksum::{ChecksumError, make_checksum, verify_checksum};
 pub use dk::derive_key;
+pub use prepared::{ChecksumKey, DecryptionKey};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
@@ -152,27 +154,7 @@ pub fn decrypt_with_confounder(
     usage: u32,
     ciphertext: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    check_key(key)?;
-    let enctype = key.enctype();
-    let minimum = ciphertext_overhead(enctype).ok_or(CryptoError::UnsupportedEnctype(enctype))?;
-    if ciphertext.len() < minimum {
-        return Err(CryptoError::CiphertextTooShort {
-            enctype,
-            minimum,
-            actual: ciphertext.len(),
-        });
-    }
-    let k = key.expose();
-    match enctype {
-        Enctype::AES128_CTS_HMAC_SHA1_96 => {
-            aes_sha1::decrypt::<Aes128Enc, Aes128Dec>(k, usage, ciphertext)
-        }
-        Enctype::AES256_CTS_HMAC_SHA1_96 => {
-            aes_sha1::decrypt::<Aes256Enc, Aes256Dec>(k, usage, ciphertext)
-        }
-        Enctype::RC4_HMAC => rc4_hmac::decrypt(k, usage, ciphertext),
-        e => Err(CryptoError::UnsupportedEnctype(e)),
-    }
+    DecryptionKey::new(key, usage)?.decrypt_with_confounder(ciphertext)
 }
 
 #[cfg(test)]
