@@ -134,6 +134,9 @@ apply_round() {
   t1=$(now)
   "$spnkt" --json apply "$plan" >"$work/reapply.json" 2>"$work/reapply.err" || { cat "$work/reapply.err" >&2; return 1; }
   t2=$(now)
+  # A fresh TGT: MIT keeps service tickets, and an earlier round's e2eb-p1 had other keys.
+  rm -f "$work/admin.cc"
+  printf '%s\n' "$SPNKT_LAB_ADMIN_PASSWORD" | KRB5CCNAME=FILE:$work/admin.cc kinit "$SPNKT_LAB_ADMIN_USER" >/dev/null
   for i in 1 "$n"; do
     KRB5CCNAME=FILE:$work/admin.cc kvno -k "$work/p/p-$i.keytab" "HTTP/e2eb-p$i.example.test@$REALM" 2>&1 |
       grep -q 'keytab entry valid' || { echo "kvno -k failed for p-$i" >&2; return 1; }
@@ -148,8 +151,6 @@ apply_round() {
 
 r1=$(round 1) || exit 1
 rn=$(round "$N") || exit 1
-rm -f "$work/admin.cc"
-printf '%s\n' "$SPNKT_LAB_ADMIN_PASSWORD" | KRB5CCNAME=FILE:$work/admin.cc kinit "$SPNKT_LAB_ADMIN_USER" >/dev/null
 apply_rounds=()
 for n in 10 "$N" ${SPNKT_BENCH_APPLY_BIG:-1000}; do
   apply_rounds+=("$n $(apply_round "$n")") || exit 1
