@@ -119,6 +119,10 @@ fn main() {
         ) {
             s.add("evidence_detect", name.clone(), bytes.clone());
         }
+        // Logs, curl -v output and HAR files: what `verify` scans for many tokens.
+        if matches!(e.as_str(), "txt" | "log" | "har") {
+            s.add("log_scan", name.clone(), bytes.clone());
+        }
         match e.as_str() {
             "keytab" => {
                 s.add("keytab_parse", name.clone(), bytes.clone());

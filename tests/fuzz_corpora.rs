@@ -118,6 +118,7 @@ corpus_tests!(
     keytab_parse,
     krbcred_parse,
     ldap_response,
+    log_scan,
     pac_parse,
     plan_file,
     principal_parse,

@@ -13,6 +13,7 @@ pub mod kdc_reply;
 pub mod keytab_parse;
 pub mod krbcred_parse;
 pub mod ldap_response;
+pub mod log_scan;
 pub mod pac_parse;
 pub mod plan_file;
 pub mod principal_parse;
@@ -33,6 +34,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("keytab_parse", keytab_parse::check),
     ("krbcred_parse", krbcred_parse::check),
     ("ldap_response", ldap_response::check),
+    ("log_scan", log_scan::check),
     ("pac_parse", pac_parse::check),
     ("plan_file", plan_file::check),
     ("principal_parse", principal_parse::check),
