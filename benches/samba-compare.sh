@@ -38,11 +38,9 @@ REALM=$SPNKT_LAB_REALM
 export SPNKT_BENCH_BIND_PW=$SPNKT_LAB_ADMIN_PASSWORD
 
 work=$(mktemp -d)
-ldap() { "$1" -x -H "$SPNKT_LAB_LDAPS_URL" -D "$SPNKT_LAB_ADMIN_USER" -w "$SPNKT_LAB_ADMIN_PASSWORD" "${@:2}"; }
-cleanup_accounts() {
-  ldap ldapsearch -LLL -o ldif-wrap=no -b "$SPNKT_LAB_BASE_DN" '(sAMAccountName=svc-http-e2eb-*)' 1.1 2>/dev/null |
-    sed -n 's/^dn: //p' | while read -r dn; do ldap ldapdelete "$dn" >/dev/null 2>&1 || true; done
-}
+# shellcheck source=benches/lab-accounts.sh
+. benches/lab-accounts.sh
+cleanup_accounts() { delete_accounts 'svc-http-e2eb-*'; }
 trap 'cleanup_accounts; rm -rf "$work"' EXIT
 cleanup_accounts
 

@@ -291,6 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
         'spnkt;apply' {
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Rotate this host''s password and keytab even if not due (repeatable)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan''s order and each keytab file is still written once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan''s order and each keytab file is still written once')
             [CompletionResult]::new('--replication-timeout', '--replication-timeout', [CompletionResultType]::ParameterName, 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]')
             [CompletionResult]::new('--dc', '--dc', [CompletionResultType]::ParameterName, 'With --wait-replication: wait only for this domain controller (host name; repeatable)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would change and change nothing (exit status 10 if something would)')
@@ -298,6 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'spnkt' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm --prune (apply itself never asks: the plan is the confirmation)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm --prune (apply itself never asks: the plan is the confirmation)')
             [CompletionResult]::new('--no-dns-check', '--no-dns-check', [CompletionResultType]::ParameterName, 'Do not check the services'' hosts in DNS (a service can also say dns_check = false)')
+            [CompletionResult]::new('--timings', '--timings', [CompletionResultType]::ParameterName, 'Print where the time went at the end (each kind of step and phase: how often, in all, on average)')
             [CompletionResult]::new('--wait-replication', '--wait-replication', [CompletionResultType]::ParameterName, 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not print notes and warnings on standard error (they stay in --json output)')

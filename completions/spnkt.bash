@@ -196,7 +196,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__apply)
-            opts="-y -q -h --dry-run --prune --rotate --yes --no-dns-check --timeout --wait-replication --replication-timeout --dc --json --quiet --help"
+            opts="-y -j -q -h --dry-run --prune --rotate --yes --no-dns-check --timeout --jobs --timings --wait-replication --replication-timeout --dc --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,6 +207,14 @@ _spnkt() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -276,6 +276,8 @@ set edit:completion:arg-completer[spnkt] = {|@words|
         &'spnkt;apply'= {
             cand --rotate 'Rotate this host''s password and keytab even if not due (repeatable)'
             cand --timeout 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]'
+            cand -j 'Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan''s order and each keytab file is still written once'
+            cand --jobs 'Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan''s order and each keytab file is still written once'
             cand --replication-timeout 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]'
             cand --dc 'With --wait-replication: wait only for this domain controller (host name; repeatable)'
             cand --dry-run 'Print what would change and change nothing (exit status 10 if something would)'
@@ -283,6 +285,7 @@ set edit:completion:arg-completer[spnkt] = {|@words|
             cand -y 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
             cand --yes 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
             cand --no-dns-check 'Do not check the services'' hosts in DNS (a service can also say dns_check = false)'
+            cand --timings 'Print where the time went at the end (each kind of step and phase: how often, in all, on average)'
             cand --wait-replication 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
             cand --json 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
             cand -q 'Do not print notes and warnings on standard error (they stay in --json output)'

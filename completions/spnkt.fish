@@ -226,12 +226,14 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s q -l quiet -d 'Do
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l rotate -d 'Rotate this host\'s password and keytab even if not due (repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s j -l jobs -d 'Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan\'s order and each keytab file is still written once' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l replication-timeout -d 'How long to wait for replication (to --kdc on another DC, or with --wait-replication) [default: 120]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dc -d 'With --wait-replication: wait only for this domain controller (host name; repeatable)' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l dry-run -d 'Print what would change and change nothing (exit status 10 if something would)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l prune -d 'Also remove accounts this plan created that it no longer lists (needs --yes)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s y -l yes -d 'Confirm --prune (apply itself never asks: the plan is the confirmation)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l no-dns-check -d 'Do not check the services\' hosts in DNS (a service can also say dns_check = false)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l timings -d 'Print where the time went at the end (each kind of step and phase: how often, in all, on average)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l wait-replication -d 'After the proof on the domain controller written to, wait until every domain controller of the domain accepts the new keys (the list comes from the directory)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand apply" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'

@@ -109,6 +109,24 @@ pub enum Step {
     DeleteAccount { dn: String },
 }
 
+impl Step {
+    /// The kind of step, in a few words (`apply --timings` adds up the time of
+    /// each kind).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Step::AddAccount { .. } => "add account with password",
+            Step::UpdateAccount { .. } => "update account",
+            Step::SetPassword { .. } => "set password",
+            Step::Enable { .. } => "enable account",
+            Step::ReadKvno { .. } => "read kvno",
+            Step::QuerySalt { .. } => "salt from KDC (AS-REQ)",
+            Step::ProveKeys { .. } => "proof with KDC (AS+TGS)",
+            Step::WriteKeytab { .. } => "write keytab",
+            Step::DeleteAccount { .. } => "delete account",
+        }
+    }
+}
+
 /// An ordered list of steps for one principal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {

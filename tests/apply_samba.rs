@@ -327,3 +327,111 @@ fn apply_creates_missing_keytab_directories() {
     );
     ran("apply_creates_missing_keytab_directories");
 }
+
+/// `--jobs`: services changed at the same time over several connections still come
+/// out in the plan's order (report and progress lines), a service failing while the
+/// others run fails alone and leaves nothing behind, and a keytab file shared by
+/// services that ran on different connections is written once with all of them.
+#[test]
+fn apply_in_parallel_keeps_order_and_shares_keytabs() {
+    let Some(lab) = lab_available("apply_in_parallel_keeps_order_and_shares_keytabs") else {
+        return;
+    };
+    let names: Vec<String> = (1..=10).map(|i| format!("j{i:02}")).collect();
+    let sams: Vec<String> = names.iter().map(|n| account(n)).collect();
+    let sam_refs: Vec<&str> = sams.iter().map(String::as_str).collect();
+    let _cleanup = lab.cleanup(&sam_refs);
+    let dir = lab.work().join("jobs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("jobs.toml");
+    let mut text = directory(&lab, &format!("apl-jobs-{}", tag()));
+    for (i, n) in names.iter().enumerate() {
+        // Services 6-9 share one keytab file; the others have their own.
+        let keytab = if (6..=9).contains(&(i + 1)) {
+            "shared.keytab".to_owned()
+        } else {
+            format!("{n}.keytab")
+        };
+        text.push_str(&service(&host(n), "none", &keytab));
+        // Service 4's container does not exist: its add fails while the others run.
+        if i + 1 == 4 {
+            text.push_str(&format!(
+                "ou = \"OU=no-such-ou-{},{}\"\n",
+                tag(),
+                lab.base_dn
+            ));
+        }
+    }
+    std::fs::write(&plan, text).unwrap();
+
+    let run = apply(&lab, &plan, &["--json", "--jobs", "5"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    // The report keeps the plan's order.
+    let hosts: Vec<String> = run.json()["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["host"].as_str().unwrap().to_owned())
+        .collect();
+    let planned: Vec<String> = names.iter().map(|n| host(n)).collect();
+    assert_eq!(hosts, planned, "{}", run.stdout);
+    // So do the progress lines ("[ 3/10] host: created (kvno 1)").
+    let positions: Vec<usize> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix('['))
+        .filter_map(|l| l.split_once("/10]"))
+        .map(|(n, _)| n.trim().parse().unwrap())
+        .collect();
+    assert_eq!(positions, (1..=10).collect::<Vec<_>>(), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("10 services, 5 at a time"),
+        "{}",
+        run.stderr
+    );
+    let report = actions(&run);
+    let failed = &report[&host("j04")];
+    assert_eq!(failed["action"], "failed", "{failed}");
+    assert!(!lab.ldap_exists(&format!("(sAMAccountName={})", account("j04"))));
+    let ccache = lab.kinit_admin();
+    for (i, n) in names.iter().enumerate() {
+        if i + 1 == 4 {
+            continue;
+        }
+        assert_eq!(report[&host(n)]["action"], "created", "{}", run.stdout);
+        let keytab = if (6..=9).contains(&(i + 1)) {
+            dir.join("shared.keytab")
+        } else {
+            dir.join(format!("{n}.keytab"))
+        };
+        assert_kvno_k(&lab, &keytab, &host(n), &ccache);
+    }
+    let shared = lab.klist_k(&dir.join("shared.keytab"));
+    for n in &names[5..9] {
+        assert!(
+            shared.iter().any(|(_, p, _)| p.contains(&host(n))),
+            "{shared:?}"
+        );
+    }
+    // Converged: the same plan without the broken service changes nothing, one job.
+    let fixed = std::fs::read_to_string(&plan).unwrap().replace(
+        &format!("ou = \"OU=no-such-ou-{},{}\"\n", tag(), lab.base_dn),
+        "",
+    );
+    std::fs::write(&plan, fixed).unwrap();
+    let again = apply(&lab, &plan, &["--json", "--jobs", "1"]);
+    again.assert_ok();
+    let report = actions(&again);
+    assert_eq!(
+        report[&host("j04")]["action"],
+        "created",
+        "{}",
+        again.stdout
+    );
+    let changed = report
+        .values()
+        .filter(|r| r["action"] != "unchanged")
+        .count();
+    assert_eq!(changed, 1, "{}", again.stdout);
+    ran("apply_in_parallel_keeps_order_and_shares_keytabs");
+}

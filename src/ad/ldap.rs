@@ -1097,7 +1097,7 @@ pub struct Directory {
     /// Why the Kerberos relay stopped, if it did (see [`super::relay`]).
     pub(super) relay_failure: Option<Arc<Mutex<Option<String>>>>,
     pub(super) round_trips: u64,
-    root_dse: Option<RootDse>,
+    pub(super) root_dse: Option<RootDse>,
     pub(super) gc: GcState,
     /// Connections lost and what spnkt did about them, for the caller to report
     /// ([`Directory::take_events`]).

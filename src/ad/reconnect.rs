@@ -45,6 +45,25 @@ impl Directory {
         Ok(())
     }
 
+    /// Another connection to the same URL, bound as this one, for work done in
+    /// parallel (`apply --jobs`). It knows the rootDSE already.
+    pub fn another(&self) -> Result<Directory, LdapError> {
+        let mut dir = match &self.bind {
+            None => Directory::connect(&self.options)?,
+            Some(credentials) => Directory::open(&self.options, credentials)?,
+        };
+        dir.root_dse = self.root_dse.clone();
+        Ok(dir)
+    }
+
+    /// Count the round trips (and lost-connection events) of `other`, a parallel
+    /// connection that is done, as this one's.
+    pub fn absorb(&mut self, other: &mut Directory) {
+        self.round_trips += other.round_trips;
+        other.round_trips = 0;
+        self.events.append(&mut other.events);
+    }
+
     /// What was done about lost connections since the last call, one sentence each.
     pub fn take_events(&mut self) -> Vec<String> {
         std::mem::take(&mut self.events)

@@ -1191,6 +1191,14 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "SECONDS", env = "SPNKT_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
 
+    /// Change this many services at the same time, each over a connection of its own to the same domain controller (1: one after the other); the report keeps the plan's order and each keytab file is still written once
+    #[arg(long, short = 'j', value_name = "N", env = "SPNKT_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Print where the time went at the end (each kind of step and phase: how often, in all, on average)
+    #[arg(long)]
+    pub timings: bool,
+
     #[command(flatten)]
     pub replication: ReplicationArgs,
 }

@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::directory::{self, engine};
 use super::{Outcome, Reported, Ui};
@@ -19,9 +20,10 @@ use crate::cli::{
 use crate::exit::{CliError, Exit};
 use crate::hostname;
 use crate::plan_file::{self, PlanFile};
-use crate::provision::Session;
 use crate::provision::apply::{self, ServiceReport, exit_status};
 use crate::provision::converge::Action;
+use crate::provision::timings::Timings;
+use crate::provision::{self, Session};
 
 /// `--dry-run` with changes pending: the report is the output, exit status 10.
 #[derive(Debug)]
@@ -128,9 +130,14 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     }
 
     // One connection, one KDC, every service.
+    if args.timings {
+        ui.timings = Some(Timings::default());
+    }
+    let started = Instant::now();
     let mut prepared = directory::prepare(&dargs, ui, None)?;
     prepared.settings.replication = directory::replication(&args.replication)?;
     let mut session = directory::connect(prepared, ui)?;
+    provision::Progress::timed(ui, "connect and bind", started.elapsed());
     let request = apply::Request {
         plan: &plan,
         plan_path: args.plan.display().to_string(),
@@ -138,9 +145,49 @@ pub fn run(args: &ApplyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
         prune: args.prune,
         rotate: forced,
         dns_check: !args.no_dns_check,
+        jobs: usize::from(args.jobs),
     };
     let reports = apply::apply(&mut session, &request, ui).map_err(engine)?;
-    finish(&plan, args, &reports, Some(&session))
+    let mut outcome = finish(&plan, args, &reports, Some(&session));
+    if let Some(t) = ui.timings.take() {
+        show_timings(&t, started.elapsed(), ui);
+        // Also in the report of a run that failed or found changes pending.
+        let json = match &mut outcome {
+            Ok(o) => o.json.as_mut(),
+            Err(e) => match e.downcast_mut::<Reported>() {
+                Some(r) => r.outcome.json.as_mut(),
+                None => e
+                    .downcast_mut::<ChangesPending>()
+                    .and_then(|c| c.outcome.json.as_mut()),
+            },
+        };
+        if let Some(json) = json {
+            json["timings"] = serde_json::json!(t.rows());
+        }
+    }
+    outcome
+}
+
+/// `--timings`: a table on stderr of where the time went.
+fn show_timings(t: &Timings, wall: std::time::Duration, ui: &Ui) {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    ui.line(&format!(
+        "timings (wall clock {:.0} ms; with --jobs the steps add up over the jobs):",
+        ms(wall)
+    ));
+    ui.line(&format!(
+        "  {:<38} {:>6} {:>11} {:>9}",
+        "what", "count", "total ms", "mean ms"
+    ));
+    for r in t.rows() {
+        ui.line(&format!(
+            "  {:<38} {:>6} {:>11.1} {:>9.2}",
+            r.what,
+            r.count,
+            ms(r.total),
+            ms(r.mean())
+        ));
+    }
 }
 
 /// The report and the exit status.

@@ -79,6 +79,8 @@ pub struct Ui {
     pub json: bool,
     pub warnings: Vec<String>,
     pub notes: Vec<String>,
+    /// `--timings`: where the time went, added up as the engine reports it.
+    pub timings: Option<provision::timings::Timings>,
     progress: Option<indicatif::ProgressBar>,
 }
 
@@ -204,6 +206,12 @@ impl provision::Progress for Ui {
 
     fn finish_services(&mut self) {
         self.finish_progress();
+    }
+
+    fn timed(&mut self, what: &'static str, elapsed: std::time::Duration) {
+        if let Some(t) = &mut self.timings {
+            t.add(what, elapsed);
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! sharing it; then `--prune` removes the accounts this plan made and no longer
 //! lists. A service that fails fails alone; the report has one line per service.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -175,6 +175,9 @@ pub struct Request<'a> {
     /// Check each service's host in DNS (unless the service says `dns_check =
     /// false`); false: `--no-dns-check`.
     pub dns_check: bool,
+    /// How many services are changed at the same time, each over a connection
+    /// of its own to the same domain controller (1: one after the other).
+    pub jobs: usize,
 }
 
 fn entry_error(index: usize, line: usize, e: &CliError) -> ErrorReport {
@@ -220,6 +223,8 @@ struct Run<'a, 'r> {
     /// What the directory held under every service's names when the run started
     /// (read in a few batched searches), or why it could not be read.
     names: Result<super::preflight::Names, Error>,
+    /// How long each DNS check took.
+    dns_times: Vec<std::time::Duration>,
 }
 
 /// Wait (`--wait-replication`) until every domain controller accepts the new keys
@@ -279,7 +284,9 @@ pub fn apply(
             upn: Some(upn),
         })
         .collect();
+    let started = std::time::Instant::now();
     let names = super::preflight::gather(session, &queries, progress);
+    progress.timed("search names (preflight)", started.elapsed());
     let mut run = Run {
         request,
         kdc: kdc.as_str().to_owned(),
@@ -287,43 +294,94 @@ pub fn apply(
         new_dirs: HashSet::new(),
         pending: Vec::new(),
         names,
+        dns_times: Vec::new(),
     };
-    let mut reports: Vec<ServiceReport> = Vec::new();
-    for (i, entry) in plan.entries.iter().enumerate() {
+    // What each service needs, decided one after the other (reads only).
+    let mut reports: Vec<ServiceReport> = Vec::with_capacity(n);
+    let mut works: Vec<Work<'_>> = Vec::new();
+    let mut shown = Shown::new(n);
+    for entry in &plan.entries {
+        let index = reports.len();
         let mut report = ServiceReport::new(&entry.host, Some(entry.line));
         match &entry.service {
             Err(e) => report.fail(entry_error(entry.index, entry.line, e)),
             Ok(svc) => {
                 report.account = Some(svc.account.clone());
                 report.keytab = Some(svc.keytab.display().to_string());
-                if let Err(e) = service(session, &mut run, svc, &mut report, reports.len()) {
-                    report.fail(e);
+                match prepare(session, &mut run, svc, &mut report, index) {
+                    Ok(Some(work)) => works.push(work),
+                    Ok(None) => {}
+                    Err(e) => report.fail(e),
                 }
             }
         }
-        // A service whose keytab is still to be written reports when it is.
-        if !run.pending.iter().any(|p| p.report == reports.len()) {
-            progress.service_done(i + 1, n, &report);
-        }
-        progress.advance(&entry.host);
         reports.push(report);
+        if works.last().is_none_or(|w| w.index != index) {
+            shown.settled(&[index], &reports, progress);
+        }
     }
-    progress.finish_services();
-    let proven: Vec<(usize, Principal, Vec<crate::krb::Key>)> = run
-        .pending
-        .iter()
-        .filter_map(|p| {
-            let client = p.keys.principals.first()?.clone();
-            Some((p.report, client, p.keys.keys.clone()))
-        })
-        .collect();
-    write_keytabs(
+    for elapsed in std::mem::take(&mut run.dns_times) {
+        progress.timed("DNS check of the host", elapsed);
+    }
+    // The changes, `jobs` services at a time; each reported as it settles, in the
+    // plan's order.
+    let jobs = request.jobs.clamp(1, works.len().max(1));
+    if jobs > 1 {
+        progress.note(format!(
+            "changing {} services, {jobs} at a time (--jobs), each job over a connection of its own to {}",
+            works.len(),
+            session.dc
+        ));
+    }
+    // A keytab file is written as soon as every service sharing it has settled.
+    let mut waiting: HashMap<PathBuf, usize> = HashMap::new();
+    for w in works.iter().filter(|w| w.write.is_some()) {
+        *waiting.entry(w.path.clone()).or_default() += 1;
+    }
+    let mut proven: Vec<(usize, Principal, Vec<crate::krb::Key>)> = Vec::new();
+    carry_out_all(
         session,
-        std::mem::take(&mut run.pending),
-        request,
-        &mut reports,
+        works,
+        jobs,
         progress,
+        &mut |done, session, progress| {
+            let index = done.index;
+            let path = settle(&mut run, &mut reports[index], done, progress);
+            if !run.pending.iter().any(|p| p.report == index) {
+                shown.settled(&[index], &reports, progress);
+            }
+            let Some(path) = path else {
+                return;
+            };
+            let left = waiting.get_mut(&path).map_or(0, |n| {
+                *n -= 1;
+                *n
+            });
+            if left > 0 {
+                return;
+            }
+            let (group, others): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut run.pending)
+                .into_iter()
+                .partition(|p| p.path == path);
+            run.pending = others;
+            if group.is_empty() {
+                return;
+            }
+            let started = std::time::Instant::now();
+            write_keytab(session, &path, &group, request, &mut reports, progress);
+            progress.timed("write keytab (lock, kvno re-read)", started.elapsed());
+            proven.extend(group.iter().filter_map(|p| {
+                Some((
+                    p.report,
+                    p.keys.principals.first()?.clone(),
+                    p.keys.keys.clone(),
+                ))
+            }));
+            let members: Vec<usize> = group.iter().map(|p| p.report).collect();
+            shown.settled(&members, &reports, progress);
+        },
     );
+    progress.finish_services();
     if session.replication.every_dc && !request.dry_run {
         wait_for_replication(session, &proven, &mut reports, progress);
     }
@@ -333,58 +391,46 @@ pub fn apply(
     Ok(reports)
 }
 
-/// Each keytab file once, with the new keys of every service sharing it.
-fn write_keytabs(
+/// One keytab file, once, with the new keys of every service sharing it (the
+/// account's kvno read again under the file's lock).
+fn write_keytab(
     session: &mut Session,
-    pending: Vec<Pending>,
+    path: &Path,
+    group: &[Pending],
     request: &Request<'_>,
     reports: &mut [ServiceReport],
     progress: &mut dyn Progress,
 ) {
-    let plan = request.plan;
-    let n = plan.entries.len();
-    let mut by_file: BTreeMap<PathBuf, Vec<Pending>> = BTreeMap::new();
-    for p in pending {
-        by_file.entry(p.path.clone()).or_default().push(p);
-    }
-    for (path, group) in by_file {
-        let keys: Vec<NewKeys> = group.iter().map(|p| p.keys.clone()).collect();
-        let result = keys::write_keytab_shared(&path, &keys, &mut |i| {
-            keys::kvno_of_dn(&mut session.dir, &group[i].dn, progress)
-        });
-        for (i, p) in group.iter().enumerate() {
-            let r = &mut reports[p.report];
-            if let Some((_, moved)) = result
-                .as_ref()
-                .ok()
-                .and_then(|w| w.moved.iter().find(|(m, _)| *m == i))
-            {
-                let e = moved.error();
-                r.fail(ErrorReport {
-                    message: format!(
-                        "the account has a new password and its keys were proven, but {e}"
-                    ),
-                    hint: e.hint(),
-                });
-                r.conflict = true;
-            } else if let Err(e) = &result {
-                r.fail(ErrorReport {
-                    message: format!(
-                        "the account has a new password and its keys were proven, but the keytab {} was NOT written: {e}",
-                        path.display(),
-                    ),
-                    hint: Some(format!(
-                        "fix the file or its directory, then run `spnkt apply {} --rotate {}`",
-                        request.plan_path, r.host
-                    )),
-                });
-            }
-            let idx = plan
-                .entries
-                .iter()
-                .position(|e| e.line == r.line.unwrap_or_default())
-                .unwrap_or(p.report);
-            progress.service_done(idx + 1, n, r);
+    let keys: Vec<NewKeys> = group.iter().map(|p| p.keys.clone()).collect();
+    let result = keys::write_keytab_shared(path, &keys, &mut |i| {
+        keys::kvno_of_dn(&mut session.dir, &group[i].dn, progress)
+    });
+    for (i, p) in group.iter().enumerate() {
+        let r = &mut reports[p.report];
+        if let Some((_, moved)) = result
+            .as_ref()
+            .ok()
+            .and_then(|w| w.moved.iter().find(|(m, _)| *m == i))
+        {
+            let e = moved.error();
+            r.fail(ErrorReport {
+                message: format!(
+                    "the account has a new password and its keys were proven, but {e}"
+                ),
+                hint: e.hint(),
+            });
+            r.conflict = true;
+        } else if let Err(e) = &result {
+            r.fail(ErrorReport {
+                message: format!(
+                    "the account has a new password and its keys were proven, but the keytab {} was NOT written: {e}",
+                    path.display(),
+                ),
+                hint: Some(format!(
+                    "fix the file or its directory, then run `spnkt apply {} --rotate {}`",
+                    request.plan_path, r.host
+                )),
+            });
         }
     }
 }
@@ -424,14 +470,44 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// One service: preflight, diff, and (unless dry run) the plan, keys kept pending.
-fn service(
+/// A service's changes, decided and waiting to be carried out.
+struct Work<'p> {
+    /// Its report's position.
+    index: usize,
+    host: &'p crate::hostname::Host,
+    /// The plan without its keytab step (each file is written once, at the end).
+    exec: crate::plan::Plan,
+    /// The keytab step's principals and mode.
+    write: Option<(Vec<String>, KeytabMode)>,
+    /// The account whose kvno is read back.
+    kvno_dn: Option<String>,
+    target: KeyTarget,
+    path: PathBuf,
+    existing: Option<ServiceAccount>,
+}
+
+/// What carrying out a [`Work`] gave.
+struct Done {
+    index: usize,
+    /// The new keys, to be written (none when the plan writes no keytab).
+    result: Result<Option<Pending>, ErrorReport>,
+    kvno: Option<u32>,
+    notes: Vec<String>,
+    timings: Vec<(&'static str, std::time::Duration)>,
+    /// It failed because another run changed the same account meanwhile.
+    conflict: bool,
+    /// The keytab file it was to be written to (none when the plan writes none).
+    keytab: Option<PathBuf>,
+}
+
+/// One service: preflight, diff, and (unless dry run or unchanged) the work to do.
+fn prepare<'p>(
     session: &mut Session,
     run: &mut Run<'_, '_>,
-    svc: &Service,
+    svc: &'p Service,
     report: &mut ServiceReport,
     index: usize,
-) -> Result<(), ErrorReport> {
+) -> Result<Option<Work<'p>>, ErrorReport> {
     let request = run.request;
     let plan = request.plan;
     for w in &svc.host.warnings {
@@ -488,6 +564,7 @@ fn service(
     }
     let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some());
     report.dns_check = Some(if request.dns_check && svc.dns_check {
+        let started = std::time::Instant::now();
         let dn = existing
             .as_ref()
             .map_or_else(|| spec.dn(), |a| a.dn.clone());
@@ -495,6 +572,7 @@ fn service(
         let check = super::dnscheck::check(session, &svc.host.name, Some(&dn), &mut found);
         report.notes.extend(found.notes);
         report.warnings.extend(found.warnings);
+        run.dns_times.push(started.elapsed());
         check
     } else {
         super::dnscheck::skipped(&svc.host.name)
@@ -504,7 +582,7 @@ fn service(
     keytab_directory(run, svc, report)?;
     report.set(d.action, request.dry_run);
     if request.dry_run || d.action == Action::Unchanged {
-        return Ok(());
+        return Ok(None);
     }
     let dir = validate::keytab_dir(&svc.keytab);
     if !dir.is_dir() {
@@ -517,8 +595,8 @@ fn service(
         })?;
     }
 
-    // Run it (the keytab is written later, once per file).
-    let mut exec = d.plan.clone();
+    // The keytab is written later, once per file.
+    let mut exec = d.plan;
     let write = exec.steps.iter().find_map(|s| match s {
         Step::WriteKeytab {
             principals, mode, ..
@@ -531,86 +609,278 @@ fn service(
         Step::ReadKvno { dn } => Some(dn.clone()),
         _ => None,
     });
-    let password = random_password().map_err(|e| ErrorReport {
-        message: e.to_string(),
-        hint: None,
-    })?;
-    let target = KeyTarget {
-        realm,
-        sam_account_name: svc.account.clone(),
-        upn: Some(upn),
-        enctypes: svc.enctypes.clone(),
+    Ok(Some(Work {
+        index,
+        host: &svc.host,
+        exec,
+        write,
+        kvno_dn,
+        target: KeyTarget {
+            realm,
+            sam_account_name: svc.account.clone(),
+            upn: Some(upn),
+            enctypes: svc.enctypes.clone(),
+        },
+        path: svc.keytab.clone(),
+        existing,
+    }))
+}
+
+/// Carry out every work: one after the other over `session` (`jobs` 1), or
+/// `jobs` at a time, each job over a connection of its own to the same domain
+/// controller. `on_done` sees each result as it comes, on the calling thread, with
+/// `session` (free for the keytab writes: the jobs do not use it).
+fn carry_out_all(
+    session: &mut Session,
+    works: Vec<Work<'_>>,
+    jobs: usize,
+    progress: &mut dyn Progress,
+    on_done: &mut dyn FnMut(Done, &mut Session, &mut dyn Progress),
+) {
+    let mut sessions = if jobs > 1 {
+        open_jobs(session, jobs, progress)
+    } else {
+        Vec::new()
     };
+    if sessions.len() <= 1 {
+        // One job: over the run's own connection (a second one would gain nothing).
+        let mut own = sessions.pop();
+        for work in &works {
+            let done = carry_out(own.as_mut().unwrap_or(session), work);
+            on_done(done, session, progress);
+        }
+        if let Some(mut other) = own {
+            session.absorb(&mut other);
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let works = &works;
+    let take = || works.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let (tx, rx) = std::sync::mpsc::channel::<Done>();
+    std::thread::scope(|s| {
+        for own in &mut sessions {
+            let tx = tx.clone();
+            let take = &take;
+            s.spawn(move || {
+                while let Some(work) = take() {
+                    if tx.send(carry_out(own, work)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for done in rx {
+            on_done(done, session, progress);
+        }
+    });
+    for mut other in sessions {
+        session.absorb(&mut other);
+    }
+}
+
+/// `jobs` more connections to the run's domain controller, opened at the same
+/// time. One that cannot be opened (a DC's connection limit) only means one job
+/// fewer, and the note says why.
+fn open_jobs(session: &Session, jobs: usize, progress: &mut dyn Progress) -> Vec<Session> {
+    let started = std::time::Instant::now();
+    let opened: Vec<Result<Session, Error>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..jobs).map(|_| s.spawn(|| session.another())).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(Error::NoDomainController)))
+            .collect()
+    });
+    progress.timed("open connections for --jobs", started.elapsed());
+    let mut sessions = Vec::new();
+    for r in opened {
+        match r {
+            Ok(s) => sessions.push(s),
+            Err(e) => progress.note(format!("one job fewer: {e}")),
+        }
+    }
+    sessions
+}
+
+/// Set the password and the rest of the plan for one service, prove the keys;
+/// on failure undo what it changed.
+fn carry_out(session: &mut Session, work: &Work<'_>) -> Done {
     let mut collected = Collect::default();
-    let result = execute::execute(&exec, session, &password, &target, &mut collected);
+    let mut done = Done {
+        index: work.index,
+        result: Ok(None),
+        kvno: None,
+        notes: Vec::new(),
+        timings: Vec::new(),
+        conflict: false,
+        keytab: work.write.as_ref().map(|_| work.path.clone()),
+    };
+    let password = match random_password() {
+        Ok(p) => p,
+        Err(e) => {
+            done.result = Err(ErrorReport::from_error(&e));
+            return done;
+        }
+    };
+    let result = execute::execute(&work.exec, session, &password, &work.target, &mut collected);
     drop(password);
-    report.notes.extend(collected.warnings);
-    match result {
-        Ok((done, keys)) => {
-            report.kvno = done.kvno;
-            if let (Some((principals, mode)), Some(kvno), Some(dn)) = (write, done.kvno, kvno_dn) {
-                let principals = principals
-                    .iter()
-                    .map(|p| principal(p))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| ErrorReport {
-                        message: e.to_string(),
-                        hint: None,
-                    })?;
-                run.pending.push(Pending {
-                    report: index,
-                    dn,
-                    path: svc.keytab.clone(),
-                    keys: NewKeys {
-                        principals,
-                        kvno,
-                        keys,
-                        mode,
-                    },
-                });
-            }
-            Ok(())
+    done.notes = collected.warnings;
+    done.timings = collected.timings;
+    done.result = match result {
+        Ok((executed, keys)) => {
+            done.kvno = executed.kvno;
+            pending(work, executed.kvno, keys)
         }
         Err(boxed) => {
-            let (done, failure) = *boxed;
-            // Lost a race with another run: it changed the password after this one
-            // (the keys are stale), or created the account after the preflight
-            // found none.
-            let created_meanwhile = existing.is_none()
-                && matches!(
-                    (&failure.step, &failure.error),
-                    (
-                        Step::AddAccount { .. },
-                        super::StepError::Write {
-                            cause: LdapError::AlreadyExists { .. }
-                                | LdapError::DuplicateSpn { .. }
-                                | LdapError::DuplicateUpn { .. },
-                            ..
-                        }
-                    )
-                );
-            report.conflict = created_meanwhile
-                || matches!(failure.error, super::StepError::ConcurrentChange { .. });
-            let state = if failure.changed_directory() {
-                undo(session, &done, existing.as_ref(), &svc.host)
-            } else if done.password_set {
-                "the account has a NEW password and is enabled, but NO keytab was written: keytabs made before no longer work; run this command again to finish".to_owned()
-            } else {
-                "the account is in place, the keys are NOT proven, no keytab was written; run this command again to finish".to_owned()
-            };
-            Err(ErrorReport {
-                message: format!(
-                    "step {} ({}) failed: {}; {state}",
-                    failure.number,
-                    failure.step.to_string().lines().next().unwrap_or_default(),
-                    failure.error
-                ),
-                hint: if created_meanwhile {
-                    Some("another run created the account at the same time; run the plan again to converge".to_owned())
-                } else {
-                    failure.error.hint()
-                },
-            })
+            let (executed, failure) = *boxed;
+            let (report, conflict) = failed(session, work, &executed, &failure);
+            done.conflict = conflict;
+            Err(report)
+        }
+    };
+    done
+}
+
+/// The proven keys of a work, waiting for their keytab file.
+fn pending(
+    work: &Work<'_>,
+    kvno: Option<u32>,
+    keys: Vec<crate::krb::Key>,
+) -> Result<Option<Pending>, ErrorReport> {
+    let (Some((principals, mode)), Some(kvno), Some(dn)) = (&work.write, kvno, &work.kvno_dn)
+    else {
+        return Ok(None);
+    };
+    let principals = principals
+        .iter()
+        .map(|p| principal(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ErrorReport {
+            message: e.to_string(),
+            hint: None,
+        })?;
+    Ok(Some(Pending {
+        report: work.index,
+        dn: dn.clone(),
+        path: work.path.clone(),
+        keys: NewKeys {
+            principals,
+            kvno,
+            keys,
+            mode: *mode,
+        },
+    }))
+}
+
+/// A failed step: undo what it changed, and say what is left (and whether another
+/// run changing the same account caused it).
+fn failed(
+    session: &mut Session,
+    work: &Work<'_>,
+    executed: &execute::Executed,
+    failure: &execute::StepFailure,
+) -> (ErrorReport, bool) {
+    // Lost a race with another run: it changed the password after this one (the
+    // keys are stale), or created the account after the preflight found none.
+    let created_meanwhile = work.existing.is_none()
+        && matches!(
+            (&failure.step, &failure.error),
+            (
+                Step::AddAccount { .. },
+                super::StepError::Write {
+                    cause: LdapError::AlreadyExists { .. }
+                        | LdapError::DuplicateSpn { .. }
+                        | LdapError::DuplicateUpn { .. },
+                    ..
+                }
+            )
+        );
+    let conflict =
+        created_meanwhile || matches!(failure.error, super::StepError::ConcurrentChange { .. });
+    let state = if failure.changed_directory() {
+        undo(session, executed, work.existing.as_ref(), work.host)
+    } else if executed.password_set {
+        "the account has a NEW password and is enabled, but NO keytab was written: keytabs made before no longer work; run this command again to finish".to_owned()
+    } else {
+        "the account is in place, the keys are NOT proven, no keytab was written; run this command again to finish".to_owned()
+    };
+    let report = ErrorReport {
+        message: format!(
+            "step {} ({}) failed: {}; {state}",
+            failure.number,
+            failure.step.to_string().lines().next().unwrap_or_default(),
+            failure.error
+        ),
+        hint: if created_meanwhile {
+            Some(
+                "another run created the account at the same time; run the plan again to converge"
+                    .to_owned(),
+            )
+        } else {
+            failure.error.hint()
+        },
+    };
+    (report, conflict)
+}
+
+/// Put a carried-out work's result into its report (keys kept pending). Returns
+/// the keytab file the service counts towards (its keys are pending, or it failed
+/// and its partners in the file must not wait for it), if any.
+fn settle(
+    run: &mut Run<'_, '_>,
+    report: &mut ServiceReport,
+    done: Done,
+    progress: &mut dyn Progress,
+) -> Option<PathBuf> {
+    for (what, elapsed) in done.timings {
+        progress.timed(what, elapsed);
+    }
+    report.notes.extend(done.notes);
+    if done.kvno.is_some() {
+        report.kvno = done.kvno;
+    }
+    report.conflict = done.conflict;
+    let path = done.keytab;
+    match done.result {
+        Ok(Some(p)) => run.pending.push(p),
+        Ok(None) => {}
+        Err(e) => report.fail(e),
+    }
+    path
+}
+
+/// The progress lines of services, in the plan's order whatever order they
+/// settle in (a service whose keytab is to be written settles when it is).
+struct Shown {
+    next: usize,
+    settled: Vec<bool>,
+}
+
+impl Shown {
+    fn new(n: usize) -> Shown {
+        Shown {
+            next: 0,
+            settled: vec![false; n],
+        }
+    }
+
+    /// The reports of `indexes` are final: show every line now due.
+    fn settled(
+        &mut self,
+        indexes: &[usize],
+        reports: &[ServiceReport],
+        progress: &mut dyn Progress,
+    ) {
+        for &i in indexes {
+            self.settled[i] = true;
+        }
+        let n = self.settled.len();
+        while self.next < n.min(reports.len()) && self.settled[self.next] {
+            let r = &reports[self.next];
+            progress.service_done(self.next + 1, n, r);
+            progress.advance(&r.host);
+            self.next += 1;
         }
     }
 }

@@ -125,9 +125,11 @@ pub fn execute(
     for (i, step) in plan.steps.iter().enumerate() {
         session.report_reconnects(progress);
         progress.step(i + 1, total, step);
+        let started = std::time::Instant::now();
         let result = run_step(
             step, session, password, target, &mut keys, &mut done, progress,
         );
+        progress.timed(step.kind(), started.elapsed());
         session.report_reconnects(progress);
         if let Err(error) = result {
             if error.outcome_unknown() {

@@ -92,6 +92,7 @@ pub mod replication;
 pub mod rotate;
 mod session;
 pub mod spn;
+pub mod timings;
 
 pub use error::{
     DeleteRefusal, Error, KDC_HINT, READ_RIGHTS_HINT, StepError, unreachable, write_hint,
@@ -127,6 +128,9 @@ pub trait Progress {
     fn advance(&mut self, _host: &str) {}
     /// `apply`: all services were handled.
     fn finish_services(&mut self) {}
+    /// Part of the work (a plan step's kind, a phase of `apply`) took `elapsed`
+    /// (added up by `apply --timings`).
+    fn timed(&mut self, _what: &'static str, _elapsed: std::time::Duration) {}
 }
 
 /// Progress that goes nowhere.
@@ -145,6 +149,8 @@ pub struct Collect {
     pub warnings: Vec<String>,
     /// Notes, in order.
     pub notes: Vec<String>,
+    /// Timed parts of the work, in order.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Progress for Collect {
@@ -153,6 +159,9 @@ impl Progress for Collect {
     }
     fn note(&mut self, message: String) {
         self.notes.push(message);
+    }
+    fn timed(&mut self, what: &'static str, elapsed: std::time::Duration) {
+        self.timings.push((what, elapsed));
     }
 }
 

@@ -224,6 +224,37 @@ impl Session {
         })
     }
 
+    /// Another session with the same domain controller, bind and settings over a
+    /// connection of its own, for work done in parallel (`apply --jobs`): the run
+    /// stays on ONE domain controller.
+    pub fn another(&self) -> Result<Session, Error> {
+        let dir = self.dir.another().map_err(|cause| Error::Connect {
+            url: self.url.clone(),
+            cause,
+        })?;
+        Ok(Session {
+            dir,
+            root: self.root.clone(),
+            base_dn: self.base_dn.clone(),
+            realm: self.realm.clone(),
+            kdc: self.kdc.clone(),
+            url: self.url.clone(),
+            bind_user: self.bind_user.clone(),
+            dc: self.dc.clone(),
+            read_only: self.read_only,
+            kdc_elsewhere: self.kdc_elsewhere,
+            replication: self.replication.clone(),
+            kdc_timeout: self.kdc_timeout,
+            dns_unreachable: self.dns_unreachable.clone(),
+        })
+    }
+
+    /// Count the LDAP round trips and connection events of `other` (a parallel
+    /// session that is done) as this session's.
+    pub fn absorb(&mut self, other: &mut Session) {
+        self.dir.absorb(&mut other.dir);
+    }
+
     /// Refuse to write to a domain controller known to be read-only.
     pub fn require_writable(&mut self) -> Result<(), Error> {
         if self.read_only == Some(true) {
