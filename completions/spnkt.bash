@@ -390,7 +390,7 @@ _spnkt() {
             return 0
             ;;
         spnkt__subcmd__delete)
-            opts="-y -q -h --host --yes --force --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --timeout --json --quiet --help"
+            opts="-y -q -h --host --yes --force --tree --dry-run --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --timeout --json --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

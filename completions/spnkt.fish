@@ -124,7 +124,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand verify" -s h -l help -d 'Pri
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l host -d 'The web site\'s host name as users type it (a lower-case FQDN); the SPN is HTTP/HOST' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -s k -l keytab -d 'Keytab file to write' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l account -d 'Account name (sAMAccountName, at most 20 characters) [default: svc-http-<first label of HOST>]' -r
-complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ou -d 'Container for the new account [default: CN=Users,<base DN>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l ou -d 'Container for the new account [default: the domain\'s Users container, as its well-known object names it (CN=Users,<domain> unless redirected)]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand create" -l delegation -d 'Kerberos delegation; required without a terminal, so nobody gets or loses delegation by accident' -r -f -a "none\t'No delegation'
 unconstrained\t'Trust this user for delegation to any service (Kerberos only): TRUSTED_FOR_DELEGATION, what WebSphere/HCL SPNEGO needs; the service can act as its users anywhere'
 constrained\t'Only to the services given with --delegate-to (msDS-AllowedToDelegateTo)'"
@@ -216,6 +216,7 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l site -d 'AD site 
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required without a terminal)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l force -d 'Also delete an account spnkt did not create (never a computer account)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l tree -d 'Delete the account with every object below it, in one operation (tree delete control; AD deletes no object that has any); they are listed first and asked about unless --yes'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l dry-run -d 'Print the plan and change nothing'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand delete" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'

@@ -182,6 +182,16 @@ if [ "$conc_tests" -lt "$conc_expected" ] || [ "$leak_tests" -lt "$leak_expected
   echo "run-all: expected $conc_expected concurrency and $leak_expected secrets leak tests, $conc_tests and $leak_tests ran" >&2
   exit 1
 fi
+# Windows Server AD behaviour with Windows-shaped data (tests/windows_shaped.rs: AD's
+# LDAP diagnostics, KRB-ERRORs with MS-KILE's extended error, wellKnownObjects,
+# DC certificates rustls refuses) prints one line per test that ran, never skipped.
+win_expected=$(grep -c '^#\[test\]' tests/windows_shaped.rs)
+win_tests=$(grep -c '^\*\*\* windows-shaped test .* ran' "$log" || true)
+echo "windows-shaped tests run: $win_tests of $win_expected"
+if [ "$win_tests" -lt "$win_expected" ]; then
+  echo "run-all: expected $win_expected windows-shaped tests, $win_tests ran" >&2
+  exit 1
+fi
 # The fuzz corpora replayed on stable (tests/fuzz_corpora.rs: every committed corpus
 # input and fuzz regression through the fuzz targets' own checks), one line per target.
 fuzz_targets=$(ls fuzz/fuzz_targets/*.rs | wc -l)

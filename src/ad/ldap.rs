@@ -52,6 +52,9 @@ pub fn or_filter(attr: &str, values: &[String]) -> String {
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
 
 const PAGED_RESULTS_OID: &str = "1.2.840.113556.1.4.319";
+/// LDAP_SERVER_TREE_DELETE_OID (MS-ADTS 3.1.1.3.4.1): delete an object with
+/// everything below it.
+pub const TREE_DELETE_OID: &str = "1.2.840.113556.1.4.805";
 
 /// How to reach the directory.
 #[derive(Clone, Debug)]
@@ -251,14 +254,13 @@ pub enum LdapError {
          pass the CA certificate (PEM) that issued the DC's certificate with --ca-cert FILE"
     )]
     UnknownCa { url: String, cause: String },
-    #[error(
-        "{url}: the server certificate is not valid for host {host:?} ({cause}); \
-         connect with a name from the DC certificate (usually its DNS host name)"
-    )]
+    #[error("{url}: the server certificate is not valid for {host:?}: {}", name_mismatch(.found, .cause))]
     TlsNameMismatch {
         url: String,
         host: String,
         cause: String,
+        /// What the certificate names instead (looked at after the failure).
+        found: super::tls_names::NameMismatch,
     },
     #[error("{url}: TLS failed: {cause}")]
     Tls { url: String, cause: String },
@@ -369,6 +371,14 @@ impl LdapError {
             LdapError::Server { code, .. } => *code,
             _ => return None,
         })
+    }
+}
+
+/// What the certificate names instead, else what rustls said.
+fn name_mismatch(found: &super::tls_names::NameMismatch, cause: &str) -> String {
+    match found {
+        super::tls_names::NameMismatch::Unknown => cause.to_owned(),
+        found => found.to_string(),
     }
 }
 
@@ -658,11 +668,18 @@ pub(crate) fn result_name(rc: u32) -> &'static str {
 
 /// Map a non-success LDAP result of `op` on `dn` to a typed error.
 fn map_result(op: &'static str, dn: &str, url: &str, r: &LdapResult) -> LdapError {
+    error_from_result(op, dn, url, r.rc, &r.text)
+}
+
+/// The typed error of an LDAP result code `rc` with the server's diagnostic `text`
+/// for operation `op` on `dn` (the diagnostic is cleaned of the NUL byte Windows
+/// ends it with).
+pub fn error_from_result(op: &'static str, dn: &str, url: &str, rc: u32, text: &str) -> LdapError {
+    use super::diagnostic::{self, Duplicate};
     let dn = dn.to_owned();
-    let diagnostic = r.text.trim().to_owned();
+    let diagnostic = diagnostic::clean(text);
     let upper = diagnostic.to_ascii_uppercase();
-    let lower = diagnostic.to_ascii_lowercase();
-    match r.rc {
+    match rc {
         8 | 13 => LdapError::StrongAuthRequired {
             url: url.to_owned(),
             diagnostic,
@@ -670,21 +687,14 @@ fn map_result(op: &'static str, dn: &str, url: &str, r: &LdapResult) -> LdapErro
         // Windows: 19 or 53 with 0000052D (ERROR_PASSWORD_RESTRICTION); Samba: 19
         // "0000052D: Constraint violation - check_password_restrictions: ...".
         19 | 53 if upper.contains("0000052D") => LdapError::PasswordPolicy { dn, diagnostic },
-        // Windows: 000021C8 (ERROR_DS_SPN_VALUE_NOT_UNIQUE_IN_FOREST); Samba:
-        // "0000202F: samldb: spn[...] would cause a conflict".
-        19 if upper.contains("000021C8")
-            || (lower.contains("spn[") && lower.contains("conflict")) =>
-        {
-            LdapError::DuplicateSpn { dn, diagnostic }
-        }
-        // Windows: 000021C7 (ERROR_DS_UPN_VALUE_NOT_UNIQUE_IN_FOREST); Samba:
-        // "0000202F: samldb: userPrincipalName '...' is already in use".
-        19 if upper.contains("000021C7")
-            || (lower.contains("userprincipalname") && lower.contains("already in use")) =>
-        {
-            LdapError::DuplicateUpn { dn, diagnostic }
-        }
-        19 => LdapError::ConstraintViolation { dn, diagnostic },
+        // Windows: 000021C7 / 000021C8 with the attribute named (MS-ADTS
+        // 3.1.1.5.1.3); Samba: "0000202F: samldb: spn[...] would cause a conflict",
+        // "... userPrincipalName '...' is already in use".
+        19 => match diagnostic::duplicate(&diagnostic) {
+            Some(Duplicate::Spn) => LdapError::DuplicateSpn { dn, diagnostic },
+            Some(Duplicate::Upn) => LdapError::DuplicateUpn { dn, diagnostic },
+            None => LdapError::ConstraintViolation { dn, diagnostic },
+        },
         16 => LdapError::NoSuchAttribute { dn, diagnostic },
         20 => LdapError::ValueExists { dn, diagnostic },
         32 => LdapError::NoSuchObject { dn, diagnostic },
@@ -752,7 +762,7 @@ fn map_connect_error(url: &LdapUrl, timeout: Duration, e: ldap3::LdapError) -> L
                 "{} {}: {}",
                 result.rc,
                 result_name(result.rc),
-                result.text.trim()
+                super::diagnostic::clean(&result.text)
             ),
         },
         ldap3::LdapError::Rustls { source } => map_tls_error(url, &source),
@@ -819,6 +829,7 @@ fn map_tls_error(url: &LdapUrl, e: &rustls::Error) -> LdapError {
                 url: shown,
                 host: url.host.clone(),
                 cause: e.to_string(),
+                found: super::tls_names::NameMismatch::Unknown,
             }
         }
         _ => LdapError::Tls {
@@ -908,7 +919,35 @@ fn open(url: &LdapUrl, options: &ConnectOptions) -> Result<LdapConn, LdapError> 
         .map_err(|e| map_io_connect_error(url, options.timeout, &e))?;
     settings = settings.set_std_stream(ldap3::StdStream::Tcp(tcp));
     LdapConn::with_settings(settings, &url.to_url())
-        .map_err(|e| map_connect_error(url, options.timeout, e))
+        .map_err(|e| explain_name_mismatch(map_connect_error(url, options.timeout, e), options))
+}
+
+/// A certificate name mismatch, with what the certificate names instead: it is
+/// fetched once more, unverified, to be looked at (nothing but a TLS handshake, and
+/// StartTLS before it, is sent on that connection).
+fn explain_name_mismatch(e: LdapError, options: &ConnectOptions) -> LdapError {
+    let LdapError::TlsNameMismatch {
+        url,
+        host,
+        cause,
+        found: super::tls_names::NameMismatch::Unknown,
+    } = e
+    else {
+        return e;
+    };
+    let found = server_certificate(&ConnectOptions {
+        url: url.clone(),
+        ..options.clone()
+    })
+    .map_or(super::tls_names::NameMismatch::Unknown, |cert| {
+        super::tls_names::classify(&host, &cert)
+    });
+    LdapError::TlsNameMismatch {
+        url,
+        host,
+        cause,
+        found,
+    }
 }
 
 /// The domain controller's TLS certificate, fetched without checking it (nothing
@@ -969,11 +1008,12 @@ fn open_kerberos(
         }
     };
     let tcp = wire::connect_tcp(&url.host, url.port, options.timeout).map_err(io_fail)?;
+    let tls_fail = |e: std::io::Error| explain_name_mismatch(io_fail(e), options);
     let mut id = 1;
     let mut round_trips = 0;
     let wire = if url.tls {
         Wire::Tls(Arc::new(
-            TlsWire::handshake(tcp, config()?, &url.host).map_err(io_fail)?,
+            TlsWire::handshake(tcp, config()?, &url.host).map_err(tls_fail)?,
         ))
     } else if options.starttls {
         let plain = Wire::Tcp(Arc::new(tcp.try_clone().map_err(io_fail)?));
@@ -984,7 +1024,7 @@ fn open_kerberos(
         id += 1;
         round_trips += 1;
         Wire::Tls(Arc::new(
-            TlsWire::handshake(tcp, config()?, &url.host).map_err(io_fail)?,
+            TlsWire::handshake(tcp, config()?, &url.host).map_err(tls_fail)?,
         ))
     } else {
         Wire::Tcp(Arc::new(tcp))
@@ -1255,7 +1295,7 @@ impl Directory {
             49 => Err(LdapError::InvalidCredentials {
                 user: bind.user.clone(),
                 reason: BindFailure::from_diagnostic(&result.text),
-                diagnostic: result.text.trim().to_owned(),
+                diagnostic: super::diagnostic::clean(&result.text),
             }),
             _ => Err(map_result("bind", &bind.user, url, &result)),
         }
@@ -1656,6 +1696,25 @@ impl Directory {
         self.check("delete", dn, r)
     }
 
+    /// Delete `dn` and every object below it in one operation: the tree delete
+    /// control, sent critical so that a server without it refuses instead of
+    /// deleting a leaf only (MS-ADTS 3.1.1.3.4.1, LDAP_SERVER_TREE_DELETE_OID).
+    pub(super) fn delete_tree_once(&mut self, dn: &str) -> Result<(), LdapError> {
+        self.round_trips += 1;
+        let timeout = self.options.timeout;
+        let control = ldap3::controls::RawControl {
+            ctype: TREE_DELETE_OID.to_owned(),
+            crit: true,
+            val: None,
+        };
+        let r = self
+            .conn
+            .with_controls(vec![control])
+            .with_timeout(timeout)
+            .delete(dn);
+        self.check("delete (tree)", dn, r)
+    }
+
     /// LDAP operations sent so far (for reports and benchmarks), the global catalog
     /// connection's included; a paged search counts one per page.
     pub fn round_trips(&self) -> u64 {
@@ -1878,8 +1937,13 @@ mod tests {
         assert!(matches!(m(53, win_pw), LdapError::PasswordPolicy { .. }));
         let samba_spn = "0000202F: samldb: spn[http/X.example.test] would cause a conflict";
         assert!(matches!(m(19, samba_spn), LdapError::DuplicateSpn { .. }));
-        let win_spn = "000021C8: AtrErr: DSID-03200BBA, #1:\n\t0: 000021C8: DSID-03200BBA, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 90303 (servicePrincipalName)";
-        assert!(matches!(m(19, win_spn), LdapError::DuplicateSpn { .. }));
+        // Windows ends its diagnostics with a NUL byte: it is not shown.
+        let win_spn = "000021C7: AtrErr: DSID-03200BBA, #1:\n\t0: 000021C7: DSID-03200BBA, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 90303 (servicePrincipalName)\n\0";
+        let e = m(19, win_spn);
+        assert!(matches!(e, LdapError::DuplicateSpn { .. }), "{e:?}");
+        assert!(!e.to_string().contains('\0'), "{e}");
+        let win_upn = "000021C8: AtrErr: DSID-03200BBA, #1:\n\t0: 000021C8: DSID-03200BBA, problem 1005 (CONSTRAINT_ATT_TYPE), data 0, Att 90290 (userPrincipalName)\n\0";
+        assert!(matches!(m(19, win_upn), LdapError::DuplicateUpn { .. }));
         let samba_upn = "0000202F: samldb: userPrincipalName 'a@example.test' is already in use";
         assert!(matches!(m(19, samba_upn), LdapError::DuplicateUpn { .. }));
         assert!(matches!(

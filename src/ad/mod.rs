@@ -1,11 +1,13 @@
 //! The directory: the AD account model and the LDAP operations spnkt performs.
 
 pub mod account;
+pub mod diagnostic;
 pub mod entry;
 pub mod ldap;
 mod reconnect;
 pub(crate) mod relay;
 pub mod sasl;
+pub mod tls_names;
 pub(crate) mod wire;
 
 pub use wire::CertificateInfo;

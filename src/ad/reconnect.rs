@@ -262,12 +262,41 @@ impl Directory {
 
     /// Delete an entry.
     pub fn delete(&mut self, dn: &str) -> Result<(), LdapError> {
+        self.delete_with("delete", dn, Directory::delete_once)
+    }
+
+    /// Delete an entry and everything below it (the tree delete control).
+    pub fn delete_tree(&mut self, dn: &str) -> Result<(), LdapError> {
+        self.delete_with("delete (tree)", dn, Directory::delete_tree_once)
+    }
+
+    /// A delete by `once`: after a lost connection, an entry already gone is done.
+    fn delete_with(
+        &mut self,
+        op: &'static str,
+        dn: &str,
+        once: fn(&mut Directory, &str) -> Result<(), LdapError>,
+    ) -> Result<(), LdapError> {
         self.write_retrying(
-            "delete",
+            op,
             dn,
-            |d| d.delete_once(dn),
+            |d| once(d, dn),
             |d| Ok(d.entry(dn, &["objectClass"])?.is_none()),
         )
+    }
+
+    /// The DNs of the objects below `dn` (all levels), at most `limit` of them, and
+    /// whether there are more.
+    pub fn children(&mut self, dn: &str, limit: usize) -> Result<(Vec<String>, bool), LdapError> {
+        let mut below: Vec<String> = self
+            .search(dn, Scope::Subtree, "(objectClass=*)", &["objectClass"])?
+            .into_iter()
+            .map(|e| e.dn)
+            .filter(|d| !d.eq_ignore_ascii_case(dn))
+            .collect();
+        let more = below.len() > limit;
+        below.truncate(limit);
+        Ok((below, more))
     }
 
     /// Read an account by DN.

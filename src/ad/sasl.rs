@@ -302,7 +302,11 @@ fn outcome(parts: Vec<StructureTag>) -> Result<Outcome, KerberosBindFailure> {
         .and_then(uint)
         .and_then(|c| u32::try_from(c).ok())
         .ok_or_else(|| bad("no result code"))?;
-    let diagnostic = parts.get(2).map(text).unwrap_or_default();
+    // Windows ends the message with a NUL byte.
+    let diagnostic = parts
+        .get(2)
+        .map(|t| super::diagnostic::clean(&text(t)))
+        .unwrap_or_default();
     let sasl_creds = parts
         .iter()
         .skip(3)

@@ -311,10 +311,12 @@ pub(crate) fn unverified_config() -> Arc<ClientConfig> {
 
 /// A domain controller's TLS certificate as a person checks it before trusting
 /// its issuer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CertificateInfo {
     /// The subject's distinguished name.
     pub subject: String,
+    /// The subject's (first) common name, if it has one.
+    pub subject_cn: Option<String>,
     /// The issuer's distinguished name (the CA to trust).
     pub issuer: String,
     /// Valid from (Unix seconds).
@@ -349,8 +351,15 @@ pub(crate) fn certificate_info(der: &[u8]) -> Option<CertificateInfo> {
         }
     }
     let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    let subject_cn = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned);
     Some(CertificateInfo {
         subject: cert.subject().to_string(),
+        subject_cn,
         issuer: cert.issuer().to_string(),
         not_before: cert.validity().not_before.timestamp(),
         not_after: cert.validity().not_after.timestamp(),

@@ -1041,7 +1041,7 @@ pub struct CreateArgs {
     #[arg(long, value_name = "NAME")]
     pub account: Option<String>,
 
-    /// Container for the new account [default: CN=Users,<base DN>]
+    /// Container for the new account [default: the domain's Users container, as its well-known object names it (CN=Users,<domain> unless redirected)]
     #[arg(long, value_name = "DN")]
     pub ou: Option<String>,
 
@@ -1245,6 +1245,10 @@ pub struct DeleteArgs {
     /// Also delete an account spnkt did not create (never a computer account)
     #[arg(long)]
     pub force: bool,
+
+    /// Delete the account with every object below it, in one operation (tree delete control; AD deletes no object that has any); they are listed first and asked about unless --yes
+    #[arg(long)]
+    pub tree: bool,
 
     /// Print the plan and change nothing
     #[arg(long)]

@@ -25,6 +25,7 @@ use super::directory::{self, engine};
 use super::{Outcome, Ui, render};
 use crate::ad::ldap::LdapError;
 use crate::ad::sasl::KerberosBindFailure;
+use crate::ad::tls_names::NameMismatch;
 use crate::cli::command_line::{
     ACCOUNT_PASSWORD_ENV, BIND_PASSWORD_ENV, command_line, create_args,
 };
@@ -103,6 +104,8 @@ impl Answers {
 struct Connected {
     answers: Answers,
     base_dn: String,
+    /// The domain's Users container (its well-known object), when found.
+    users: Option<String>,
     ous: Vec<String>,
 }
 
@@ -183,12 +186,14 @@ fn connect_directory(
         let error = match answers.try_connect(ui) {
             Ok(mut session) => {
                 let ous = lookup::containers(&mut session, 40);
+                let users = session.users_container().ok();
                 say(&format!(
                     "connected: realm {}, base {}, domain controller {} (its KDC proves the keys)",
                     session.realm, session.base_dn, session.dc
                 ));
                 return Ok(Connected {
                     base_dn: session.base_dn.clone(),
+                    users,
                     ous,
                     answers,
                 });
@@ -318,6 +323,15 @@ fn ask_for_ca(url: &str, starttls: bool, ui: &mut Ui) -> anyhow::Result<Option<P
 fn wizard_advice(e: &provision::Error) -> Option<String> {
     Some(match e {
         provision::Error::Connect {
+            cause:
+                LdapError::TlsNameMismatch {
+                    url,
+                    found: found @ NameMismatch::SubjectCnOnly { .. },
+                    ..
+                },
+            ..
+        } => found.hint(url),
+        provision::Error::Connect {
             cause: LdapError::TlsNameMismatch { .. },
             ..
         } => "answer the URL question with a name the DC's certificate holds (usually its DNS host name)".to_owned(),
@@ -360,6 +374,7 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
     let Connected {
         answers,
         base_dn,
+        users,
         ous,
     } = connect_directory(given, &found, ui)?;
 
@@ -478,20 +493,23 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
     };
 
     // The container.
-    explain("Where the account is created: CN=Users (the default container) or an OU of yours.");
-    let users = format!("CN=Users,{base_dn}");
-    let mut items: Vec<String> = vec![format!("{users} (the default container)")];
+    explain(
+        "Where the account is created: the domain's Users container (the default) or an OU of yours.",
+    );
+    let mut items: Vec<String> = users
+        .iter()
+        .map(|u| format!("{u} (the default container)"))
+        .collect();
+    let first_ou = items.len();
     items.extend(ous.iter().cloned());
     items.push("another container (type its DN)".into());
     let pick = ask_select("Container (OU)", &items, 0)?;
-    let ou = if pick == 0 {
-        users
-    } else if pick == items.len() - 1 {
-        ask_text("Container DN", None, |s| {
+    let ou = match users {
+        Some(users) if pick == 0 => users,
+        _ if pick == items.len() - 1 => ask_text("Container DN", None, |s| {
             validate::container_dn(s, &base_dn)
-        })?
-    } else {
-        ous[pick - 1].clone()
+        })?,
+        _ => ous[pick - first_ou].clone(),
     };
 
     // Delegation.

@@ -9,6 +9,7 @@ pub mod transport;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::krb::crypto::{self, CryptoError};
+use crate::krb::ext_error::NtStatus;
 use crate::krb::kdc_msg::{
     self, EtypeInfo2Entry, KdcMsgError, KdcOptions, KdcRep, KdcReply, KrbError, error_code,
 };
@@ -151,12 +152,24 @@ pub enum KdcError {
     Clock,
 }
 
+/// `; NTSTATUS 0xC0000072 STATUS_ACCOUNT_DISABLED: the account is disabled`.
+fn status_text(s: &Option<u32>) -> String {
+    let Some(s) = s.map(NtStatus) else {
+        return String::new();
+    };
+    match s.meaning() {
+        Some(m) => format!("; NTSTATUS {s}: {m}"),
+        None => format!("; NTSTATUS {s}"),
+    }
+}
+
 /// A KRB-ERROR the KDC answered (other than PREAUTH_FAILED): its code, name,
-/// e-text and what it usually means.
+/// e-text, the NTSTATUS an AD KDC adds (MS-KILE 2.2.1) and what it usually means.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the KDC at {address} answered {name} ({code}) for {principal}{}{}",
+    "the KDC at {address} answered {name} ({code}) for {principal}{}{}{}",
     colon_text(.e_text),
+    status_text(.nt_status),
     paren_hint(.hint)
 )]
 pub struct KdcRefusal {
@@ -168,8 +181,8 @@ pub struct KdcRefusal {
     pub principal: String,
     pub e_text: Option<String>,
     pub hint: Option<String>,
-    /// Windows / Samba NTSTATUS from e-data (PA-PW-SALT), when sent: e.g.
-    /// 0xC0000072 STATUS_ACCOUNT_DISABLED.
+    /// The NTSTATUS of the KERB-EXT-ERROR in e-data (Windows, Samba), when sent:
+    /// e.g. 0xC0000072 STATUS_ACCOUNT_DISABLED.
     pub nt_status: Option<u32>,
 }
 
@@ -303,16 +316,58 @@ fn hint(e: &KrbError, now: i64) -> Option<String> {
     })
 }
 
-fn kdc_error(kdc: &KdcAddress, e: &KrbError, principal: &Principal, now: i64) -> KdcError {
-    let mut hint = hint(e, now);
+/// What to do about an account the KDC refused with `status` (MS-KILE 2.2.1's
+/// KERB-EXT-ERROR), when spnkt knows.
+pub fn nt_status_hint(status: NtStatus) -> Option<&'static str> {
+    Some(match status {
+        NtStatus::ACCOUNT_DISABLED => {
+            "enable the account: Enable-ADAccount, or samba-tool user enable"
+        }
+        NtStatus::ACCOUNT_EXPIRED => {
+            "extend or clear accountExpires: Set-ADAccountExpiration, or samba-tool user setexpiry --noexpiry"
+        }
+        NtStatus::ACCOUNT_LOCKED_OUT => {
+            "unlock it with Unlock-ADAccount or wait for the lockout duration, and find what keeps sending an old password"
+        }
+        NtStatus::PASSWORD_EXPIRED => {
+            "set a new password, for an spnkt service account with spnkt rotate, or exempt the account from password expiry"
+        }
+        NtStatus::PASSWORD_MUST_CHANGE => {
+            "set a new password, or clear \"User must change password at next logon\""
+        }
+        NtStatus::INVALID_LOGON_HOURS => "allow logons at this time in the account's logon hours",
+        NtStatus::INVALID_WORKSTATION => {
+            "add this computer to the account's \"Log On To\" list, or clear the list"
+        }
+        NtStatus::ACCOUNT_RESTRICTION => {
+            "check the account's restrictions: members of Protected Users get no RC4 or DES tickets and no delegation; an empty password is refused"
+        }
+        NtStatus::AUTHENTICATION_FIREWALL_FAILED => {
+            "allow the logon in the authentication policy or silo, or in the trust's selective authentication"
+        }
+        NtStatus::LOGON_TYPE_NOT_GRANTED => {
+            "grant the account the logon right this needs: user rights assignment"
+        }
+        NtStatus::TIME_DIFFERENCE_AT_DC => {
+            "synchronise this machine's clock with the domain controller's, within 5 minutes"
+        }
+        NtStatus::WRONG_PASSWORD | NtStatus::LOGON_FAILURE => "the password or key is wrong",
+        NtStatus::NO_SUCH_USER => {
+            "check the account name; a new account may not have reached this domain controller yet"
+        }
+        _ => return None,
+    })
+}
+
+/// The error a KRB-ERROR `e` from `kdc` about `principal` becomes, with its hint
+/// and NTSTATUS (`now`: this machine's clock, for KRB_AP_ERR_SKEW).
+pub fn refusal(kdc: &KdcAddress, e: &KrbError, principal: &Principal, now: i64) -> KdcError {
     let nt_status = e.nt_status();
-    if let Some(s) = nt_status {
-        let status = format!("NTSTATUS 0x{s:08X}");
-        hint = Some(match hint {
-            Some(h) => format!("{h}; {status}"),
-            None => status,
-        });
-    }
+    // The NTSTATUS says more precisely what is wrong than the error code.
+    let hint = nt_status
+        .and_then(|s| nt_status_hint(NtStatus(s)))
+        .map(str::to_owned)
+        .or_else(|| hint(e, now));
     KdcError::Kdc(Box::new(KdcRefusal {
         address: kdc.as_str().to_owned(),
         code: e.error_code,
@@ -383,7 +438,7 @@ fn probe(kdc: &KdcAddress, client: &Principal, etypes: &[Enctype]) -> Result<Pro
             })?;
             Ok(Probe::Info(salt_infos(kdc, client, entries)?))
         }
-        KdcReply::Error(e) => Err(kdc_error(kdc, &e, client, t)),
+        KdcReply::Error(e) => Err(refusal(kdc, &e, client, t)),
         KdcReply::AsRep(rep) => Ok(Probe::Rep(Box::new(rep), n)),
         other => Err(KdcError::UnexpectedReply {
             address: kdc.as_str().to_owned(),
@@ -461,7 +516,7 @@ fn as_preauth(kdc: &KdcAddress, client: &Principal, key: &Key) -> Result<Tgt, Kd
                 e_text: e.e_text,
             })
         }
-        KdcReply::Error(e) => Err(kdc_error(kdc, &e, client, t)),
+        KdcReply::Error(e) => Err(refusal(kdc, &e, client, t)),
         other => Err(KdcError::UnexpectedReply {
             address: kdc.as_str().to_owned(),
             expected: "an AS-REP or KRB-ERROR",
@@ -622,7 +677,7 @@ pub fn tgs(kdc: &KdcAddress, tgt: &Tgt, service: &Principal) -> Result<ServiceTi
                 endtime: part.endtime,
             })
         }
-        KdcReply::Error(e) => Err(kdc_error(kdc, &e, service, t)),
+        KdcReply::Error(e) => Err(refusal(kdc, &e, service, t)),
         other => Err(KdcError::UnexpectedReply {
             address: kdc.as_str().to_owned(),
             expected: "a TGS-REP or KRB-ERROR",

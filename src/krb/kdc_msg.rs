@@ -37,7 +37,8 @@ pub const MSG_KRB_ERROR: i64 = 30;
 
 pub const PA_TGS_REQ: i32 = 1;
 pub const PA_ENC_TIMESTAMP: i32 = 2;
-/// PA-PW-SALT; Windows puts an NTSTATUS in it in KRB-ERROR e-data.
+/// PA-PW-SALT (RFC 4120 5.2.7.3); a PA-DATA of this type in a KRB-ERROR's
+/// METHOD-DATA is how Samba's KDC sends a KERB-EXT-ERROR ([`super::ext_error`]).
 pub const PA_PW_SALT: i32 = 3;
 pub const PA_ETYPE_INFO: i32 = 11;
 pub const PA_ETYPE_INFO2: i32 = 19;
@@ -846,13 +847,17 @@ impl KrbError {
         }
     }
 
-    /// The NTSTATUS a Windows / Samba KDC puts in e-data (PA-PW-SALT or
-    /// KERB-ERROR-DATA-style data): e.g. 0xC0000072 STATUS_ACCOUNT_DISABLED.
+    /// The KERB-EXT-ERROR an Active Directory KDC puts in e-data (MS-KILE
+    /// 2.2.1-2.2.2): as KERB-ERROR-DATA (Windows) or as a PA-DATA of type 3 in
+    /// METHOD-DATA (Samba). See [`super::ext_error`].
+    pub fn ext_error(&self) -> Option<super::ext_error::KerbExtError> {
+        super::ext_error::from_e_data(self.e_data.as_deref()?).map(|(e, _)| e)
+    }
+
+    /// The NTSTATUS of [`KrbError::ext_error`]: e.g. 0xC0000072
+    /// STATUS_ACCOUNT_DISABLED.
     pub fn nt_status(&self) -> Option<u32> {
-        let pa = self.method_data()?;
-        let p = pa.iter().find(|p| p.padata_type == PA_PW_SALT)?;
-        let b: [u8; 4] = p.value.get(..4)?.try_into().ok()?;
-        Some(u32::from_le_bytes(b))
+        self.ext_error().map(|e| e.status.0)
     }
 }
 

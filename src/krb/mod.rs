@@ -10,6 +10,7 @@ pub mod crypto;
 pub(crate) mod der;
 pub mod enctype;
 pub mod evidence;
+pub mod ext_error;
 mod flags;
 pub mod gss;
 pub mod kdc_msg;

@@ -562,7 +562,13 @@ fn prepare<'p>(
         note_existing(a, svc, report);
         report.kvno = a.kvno;
     }
-    let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some());
+    let ou = match &svc.ou {
+        Some(ou) => ou.clone(),
+        None => session
+            .users_container()
+            .map_err(|e| ErrorReport::from_error(&e))?,
+    };
+    let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some(), ou);
     report.dns_check = Some(if request.dns_check && svc.dns_check {
         let started = std::time::Instant::now();
         let dn = existing
@@ -913,12 +919,13 @@ fn spec_for(
     plan: &PlanFile,
     kdc: &str,
     exists: bool,
+    ou: String,
 ) -> CreateSpec {
     CreateSpec {
         host: svc.host.name.clone(),
         realm: session.realm.clone(),
         sam_account_name: svc.account.clone(),
-        ou: svc.ou.clone().unwrap_or_else(|| session.users_container()),
+        ou,
         upn: true,
         description: format!(
             "{} {}",

@@ -28,7 +28,8 @@ pub struct Request {
     pub host: Host,
     /// The sAMAccountName.
     pub account: String,
-    /// The container DN (default: `CN=Users` below the base DN).
+    /// The container DN (default: the domain's Users container,
+    /// [`Session::users_container`]).
     pub container: Option<String>,
     /// Give the account the UPN `HTTP/host@REALM` (which fixes the salt).
     pub upn: bool,
@@ -130,10 +131,10 @@ pub fn prepare(
         host: request.host.name.clone(),
         realm,
         sam_account_name: request.account.clone(),
-        ou: request
-            .container
-            .clone()
-            .unwrap_or_else(|| session.users_container()),
+        ou: match &request.container {
+            Some(c) => c.clone(),
+            None => session.users_container()?,
+        },
         upn: request.upn,
         description: account_description(&request.host.name, &session.bind_user),
         enctypes: SupportedEnctypes::from_enctypes(&request.enctypes),

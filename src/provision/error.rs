@@ -191,6 +191,19 @@ pub enum Error {
         /// The SPN asked for.
         spn: String,
     },
+    /// AD refused to delete an object with objects below it (66
+    /// notAllowedOnNonLeaf, ERROR_DS_CHILDREN_EXIST).
+    #[error(
+        "{dn} has objects below it, and Active Directory deletes no object that has any ({diagnostic}); below it: {below}"
+    )]
+    HasChildren {
+        /// The account.
+        dn: String,
+        /// What is below it.
+        below: super::delete::Below,
+        /// The directory's answer.
+        diagnostic: String,
+    },
     /// The operating system gave no randomness for a password.
     #[error("no randomness from the operating system: {0}")]
     Random(String),
@@ -211,6 +224,9 @@ fn kerberos_bind_hint(url: &str, cause: &KerberosBindFailure) -> String {
     let authority = authority.split('/').next().unwrap_or(authority);
     let host = super::locate::host_of(authority);
     match cause {
+        // The KDC said why it refused the account itself (its NTSTATUS, with what
+        // to do, is in the message).
+        KerberosBindFailure::Ticket { cause, .. } if cause.contains("; NTSTATUS 0x") => "the KDC refused the bind account for the reason above: fix the account as it says (or bind as another), then run again".to_owned(),
         KerberosBindFailure::Ticket { .. } => "run kinit admin@REALM first (--bind-kerberos), or check --bind-user and the keytab (--bind-keytab); the ticket comes from the KDC on the domain controller's host (port 88)".to_owned(),
         KerberosBindFailure::SaslOverTlsRefused { .. } => format!(
             "this domain controller (Samba) takes Kerberos binds only outside TLS: use --ldap-url ldap://{host} (Kerberos seals the connection), or allow them in TLS on the DC with `ldap server require strong auth = allow_sasl_over_tls`"
@@ -249,6 +265,10 @@ impl Error {
             Error::Input(e) => return e.hint.clone(),
             Error::NoDomainController => "give --ldap-url ldaps://dc1.example.com (or SPNKT_LDAP_URL); without it spnkt asks DNS for SRV _ldap._tcp.dc._msdcs.REALM, then uses the realm's KDC (--kdc, krb5.conf or DNS SRV _kerberos._tcp.REALM)".to_owned(),
             Error::NoKdc { .. } | Error::KdcUnreachable { .. } => KDC_HINT.to_owned(),
+            Error::Connect {
+                cause: LdapError::TlsNameMismatch { url, found, .. },
+                ..
+            } => found.hint(url),
             Error::Connect { .. } => "check --ldap-url (host and port) and that the DC's certificate is trusted (--ca-cert PEM)".to_owned(),
             Error::Bind {
                 url,
@@ -285,6 +305,7 @@ impl Error {
             Error::DeleteRefused { reason: DeleteRefusal::NotCreatedBySpnkt, .. } => {
                 "check that this is the account you mean, then add --force".to_owned()
             }
+            Error::HasChildren { .. } => "run again with --tree to delete the account with everything below it in one operation (the tree delete control; spnkt lists what goes and asks first, --yes skips the question), or move or delete those objects first".to_owned(),
             Error::Random(_) => return None,
         };
         Some(h)

@@ -98,7 +98,10 @@ pub use error::{
     DeleteRefusal, Error, KDC_HINT, READ_RIGHTS_HINT, StepError, unreachable, write_hint,
 };
 pub use facts::{Facts, uac_text};
-pub use session::{Bind, Session, check_ca_file, realm_from_dn, server_certificate};
+pub use session::{
+    Bind, Session, USERS_CONTAINER_WKGUID, check_ca_file, realm_from_dn, server_certificate,
+    users_container_of,
+};
 
 use crate::plan::Step;
 

@@ -73,6 +73,9 @@ pub fn gather(
         .flat_map(|q| [q.host.spn(), format!("HOST/{}", q.host.name)])
         .collect();
     let base = session.base_dn.clone();
+    // The domain object comes along (once) for the default container's name.
+    let mut domain_term = session.domain_object_term();
+    let attrs = [ACCOUNT_ATTRS, &[super::session::WELL_KNOWN_OBJECTS]].concat();
     let dir = &mut session.dir;
     let spn_holders = dir.find_spns(&spns).map_err(lookup(first.clone()))?;
     if let GlobalCatalog::Unavailable { reason } = dir.global_catalog() {
@@ -94,12 +97,13 @@ pub fn gather(
                 terms.push_str(&format!("(userPrincipalName={})", escape_filter_value(u)));
             }
         }
-        let filter = format!("(|{terms})");
+        let filter = format!("(|{terms}{})", std::mem::take(&mut domain_term));
         let found = dir
-            .search(&base, Scope::Subtree, &filter, ACCOUNT_ATTRS)
+            .search(&base, Scope::Subtree, &filter, &attrs)
             .map_err(lookup(format!("the accounts of {first}")))?;
         domain.extend(found);
     }
+    session.take_domain_object(&mut domain);
     Ok(Names {
         spn_holders,
         domain,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::bind::{KerberosLogin, Tickets};
 use super::{Error, Progress, locate};
 use crate::ad::CertificateInfo;
+use crate::ad::entry::Entry;
 use crate::ad::ldap::{Credentials, Directory, LdapError, RootDse, Scope, SimpleBind};
 use crate::kdc::KdcAddress;
 use crate::krb::Password;
@@ -75,6 +76,8 @@ pub struct Session {
     /// Why the DNS check could not ask a nameserver earlier in this run (a timeout):
     /// the next checks do not wait for it again.
     pub(super) dns_unreachable: Option<String>,
+    /// The domain's Users container, once known ([`Session::users_container`]).
+    users_container: Option<String>,
 }
 
 /// How long one domain controller among several may take to answer a connection.
@@ -221,6 +224,7 @@ impl Session {
             replication: settings.replication,
             kdc_timeout: settings.kdc_timeout,
             dns_unreachable: None,
+            users_container: None,
         })
     }
 
@@ -246,6 +250,7 @@ impl Session {
             replication: self.replication.clone(),
             kdc_timeout: self.kdc_timeout,
             dns_unreachable: self.dns_unreachable.clone(),
+            users_container: self.users_container.clone(),
         })
     }
 
@@ -295,10 +300,100 @@ impl Session {
         self.dir.round_trips()
     }
 
-    /// The default container for new accounts: `CN=Users` below the base DN.
-    pub fn users_container(&self) -> String {
-        format!("CN=Users,{}", self.base_dn)
+    /// The default container for new accounts: the domain's Users container, as
+    /// its well-known object names it (MS-ADTS 6.1.1.4): `CN=Users,<domain>` unless
+    /// an admin redirected it (`redirusr`), and in the domain, not below a
+    /// `--base-dn` OU. Known without a round trip of its own when the preflight's
+    /// domain search brought the domain object along; else one base search of
+    /// `<WKGUID=...,defaultNamingContext>`.
+    pub fn users_container(&mut self) -> Result<String, Error> {
+        if let Some(c) = &self.users_container {
+            return Ok(c.clone());
+        }
+        let nc = self.root.default_naming_context.clone();
+        let wkguid_dn = format!("<WKGUID={USERS_CONTAINER_WKGUID},{nc}>");
+        let doing = || format!("cannot find the domain's Users container ({wkguid_dn})");
+        let found = self
+            .dir
+            .search(
+                &wkguid_dn,
+                Scope::Base,
+                "(objectClass=*)",
+                &["distinguishedName"],
+            )
+            .map_err(|cause| Error::Directory {
+                doing: doing(),
+                cause,
+                hint: USERS_CONTAINER_HINT,
+            })?;
+        let dn = found
+            .first()
+            .map(|e| e.first("distinguishedName").unwrap_or(&e.dn).to_owned())
+            .filter(|dn| !dn.is_empty() && !dn.starts_with('<'))
+            .ok_or_else(|| Error::Directory {
+                doing: doing(),
+                cause: LdapError::NoSuchObject {
+                    dn: wkguid_dn.clone(),
+                    diagnostic: "the search returned no entry".to_owned(),
+                },
+                hint: USERS_CONTAINER_HINT,
+            })?;
+        self.users_container = Some(dn.clone());
+        Ok(dn)
     }
+
+    /// A term to OR into a subtree search of the base DN so that it also returns
+    /// the domain object, whose `wellKnownObjects` ([`WELL_KNOWN_OBJECTS`]) name the
+    /// Users container: only while that is unknown and the base DN is the domain's
+    /// naming context (below an OU the domain object is not in the search).
+    pub(super) fn domain_object_term(&self) -> &'static str {
+        if self.users_container.is_none()
+            && self
+                .base_dn
+                .eq_ignore_ascii_case(&self.root.default_naming_context)
+        {
+            "(objectClass=domainDNS)"
+        } else {
+            ""
+        }
+    }
+
+    /// Take the domain object a search with [`Session::domain_object_term`] returned
+    /// out of `entries`, keeping the Users container its `wellKnownObjects` name.
+    pub(super) fn take_domain_object(&mut self, entries: &mut Vec<Entry>) {
+        let nc = self.root.default_naming_context.clone();
+        entries.retain(|e| {
+            if !e.dn.eq_ignore_ascii_case(&nc) {
+                return true;
+            }
+            if let Some(c) = users_container_of(e.values(WELL_KNOWN_OBJECTS)) {
+                self.users_container = Some(c);
+            }
+            false
+        });
+    }
+}
+
+/// The well-known GUID of the Users container (MS-ADTS 6.1.1.4:
+/// GUID_USERS_CONTAINER_W, as the hex of the GUID's bytes).
+pub const USERS_CONTAINER_WKGUID: &str = "a9d1ca15768811d1aded00c04fd8d5cd";
+
+/// The domain object's attribute listing its well-known objects.
+pub const WELL_KNOWN_OBJECTS: &str = "wellKnownObjects";
+
+/// What to do when the Users container cannot be found.
+const USERS_CONTAINER_HINT: &str = "give the container for the account with --ou";
+
+/// The Users container among `wellKnownObjects` values, Object(DN-Binary)
+/// `B:32:A9D1CA15768811D1ADED00C04FD8D5CD:CN=Users,DC=example,DC=com` (MS-ADTS
+/// 6.1.1.4).
+pub fn users_container_of(values: &[String]) -> Option<String> {
+    values.iter().find_map(|v| {
+        let rest = v.strip_prefix("B:32:")?;
+        let (guid, dn) = rest.split_at_checked(32)?;
+        let dn = dn.strip_prefix(':')?;
+        (guid.eq_ignore_ascii_case(USERS_CONTAINER_WKGUID) && !dn.is_empty()).then(|| dn.to_owned())
+    })
 }
 
 /// The TLS certificate of the domain controller at `url`, unchecked, for a person
