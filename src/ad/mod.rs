@@ -5,6 +5,7 @@ pub mod entry;
 pub mod ldap;
 mod reconnect;
 pub(crate) mod relay;
+pub mod rights;
 pub mod sasl;
 pub(crate) mod wire;
 

@@ -268,6 +268,7 @@ pub fn apply(
         .filter_map(|e| e.service.as_ref().ok())
         .map(|svc| format!("{}@{}", svc.host.spn(), session.realm))
         .collect();
+    let users = session.users_container();
     let queries: Vec<super::preflight::Query<'_>> = plan
         .entries
         .iter()
@@ -277,6 +278,7 @@ pub fn apply(
             host: &svc.host,
             sam: &svc.account,
             upn: Some(upn),
+            container: svc.ou.as_deref().unwrap_or(&users),
         })
         .collect();
     let names = super::preflight::gather(session, &queries, progress);
@@ -443,10 +445,12 @@ fn service(
     // An account of this plan that lost its SPN is taken over (drift), any other
     // existing account of that name is refused, as by `create`.
     let names = run.names.as_ref().map_err(ErrorReport::from_error)?;
+    let users = session.users_container();
     let query = super::preflight::Query {
         host: &svc.host,
         sam: &svc.account,
         upn: Some(&upn),
+        container: svc.ou.as_deref().unwrap_or(&users),
     };
     let ours = names
         .account(&svc.account)
@@ -501,6 +505,18 @@ fn service(
     });
     let d = diff(&spec, existing.as_ref(), &state, due.as_deref());
     report.changes = d.changes.clone();
+    // What the bind account may do, before anything is written (also in a dry run).
+    let mut told = Collect::default();
+    let allowed = super::access::check(
+        session,
+        &d.plan,
+        existing.as_ref(),
+        names,
+        &svc.host.name,
+        &mut told,
+    );
+    report.warnings.extend(told.warnings);
+    allowed.map_err(|e| ErrorReport::from_error(&e))?;
     keytab_directory(run, svc, report)?;
     report.set(d.action, request.dry_run);
     if request.dry_run || d.action == Action::Unchanged {

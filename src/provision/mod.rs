@@ -72,6 +72,7 @@
 // run, on the way out, so their size costs nothing worth a Box at every site.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod adopt;
 pub mod apply;
 pub mod bind;
