@@ -69,6 +69,30 @@ fn assert_kvno_k(lab: &Lab, keytab: &Path, host: &str) {
     assert!(ok, "kvno -k {} {host}: {out}", keytab.display());
 }
 
+/// `spnkt rotate` as `admin`, which must succeed.
+fn rotate(admin: &DelegatedAdmin, host: &str, keytab: &Path) {
+    admin
+        .spnkt(&[
+            "rotate",
+            "--host",
+            host,
+            "--keytab",
+            path_str(keytab),
+            "--yes",
+        ])
+        .assert_ok();
+}
+
+/// `spnkt delete` of `host` as `admin`; then nothing may be left in its OU, and the
+/// test `name` has passed.
+fn delete_and_finish(admin: &DelegatedAdmin, host: &str, name: &str) {
+    admin
+        .spnkt(&["delete", "--host", host, "--yes"])
+        .assert_ok();
+    assert_nothing_left(admin);
+    ran(name);
+}
+
 fn assert_nothing_left(admin: &DelegatedAdmin) {
     let left = admin.objects_below();
     assert!(left.is_empty(), "left in {}: {left:?}", admin.ou);
@@ -138,25 +162,11 @@ fn delegated_admin_creates_rotates_and_deletes() {
     );
 
     let before = lab.kvno_of(&sam);
-    admin
-        .spnkt(&[
-            "rotate",
-            "--host",
-            &host,
-            "--keytab",
-            path_str(&keytab),
-            "--yes",
-        ])
-        .assert_ok();
+    rotate(&admin, &host, &keytab);
     assert_eq!(lab.kvno_of(&sam), before + 1);
     assert_kvno_k(&lab, &keytab, &host);
 
-    admin
-        .spnkt(&["delete", "--host", &host, "--yes"])
-        .assert_ok();
-    assert!(!lab.ldap_exists(&format!("(sAMAccountName={sam})")));
-    assert_nothing_left(&admin);
-    ran(name);
+    delete_and_finish(&admin, &host, name);
 }
 
 #[test]
@@ -301,16 +311,7 @@ fn a_domain_admin_sets_delegation_on_the_existing_account_later() {
     assert_eq!(uac & UF_TRUSTED_FOR_DELEGATION, UF_TRUSTED_FOR_DELEGATION);
     // 3. The delegated admin rotates it, and converges it with the same delegation:
     //    nothing about delegation changes, so no privilege is needed.
-    admin
-        .spnkt(&[
-            "rotate",
-            "--host",
-            &host,
-            "--keytab",
-            path_str(&keytab),
-            "--yes",
-        ])
-        .assert_ok();
+    rotate(&admin, &host, &keytab);
     assert_kvno_k(&lab, &keytab, &host);
     create(
         &admin,
@@ -341,11 +342,7 @@ fn a_domain_admin_sets_delegation_on_the_existing_account_later() {
         run.stderr
     );
     assert_eq!(lab.uac(&sam), Some(uac), "the refusal changed the account");
-    admin
-        .spnkt(&["delete", "--host", &host, "--yes"])
-        .assert_ok();
-    assert_nothing_left(&admin);
-    ran(name);
+    delete_and_finish(&admin, &host, name);
 }
 
 #[test]
@@ -419,9 +416,7 @@ fn apply_as_a_delegated_admin() {
     apply(&["--prune", "--yes"]).assert_ok();
     assert!(!lab.ldap_exists(&format!("(sAMAccountName={s1})")));
     assert_kvno_k(&lab, &dir.join(format!("{h2}.keytab")), &h2);
-    admin.spnkt(&["delete", "--host", &h2, "--yes"]).assert_ok();
-    assert_nothing_left(&admin);
-    ran(name);
+    delete_and_finish(&admin, &h2, name);
 }
 
 #[test]
@@ -476,11 +471,7 @@ fn wizard_as_a_delegated_admin() {
         [format!("cn={sam},{}", admin.ou).to_lowercase()]
     );
     assert_eq!(lab.uac(&sam).unwrap() & UF_TRUSTED_FOR_DELEGATION, 0);
-    admin
-        .spnkt(&["delete", "--host", &host, "--yes"])
-        .assert_ok();
-    assert_nothing_left(&admin);
-    ran(name);
+    delete_and_finish(&admin, &host, name);
 }
 
 #[test]
