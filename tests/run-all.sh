@@ -192,6 +192,23 @@ if [ "$win_tests" -lt "$win_expected" ]; then
   echo "run-all: expected $win_expected windows-shaped tests, $win_tests ran" >&2
   exit 1
 fi
+# The least-privilege admin (tests/delegated_admin_samba.rs: create, rotate, delete,
+# apply and the wizard as a user with rights delegated on one OU of its own, made
+# with samba-tool; delegation refused before any write with the privilege named; an
+# undo that may not delete leaves the account disabled) prints one "*** delegated
+# admin test" line per test; the unit tests of the rights judgement with
+# Windows-shaped LDAP results (tokenGroups SIDs in binary, allowedChildClassesEffective,
+# allowedAttributesEffective, forest-wide UPNs, undo messages) are counted too.
+delegated_expected=$(grep -c '^#\[test\]' tests/delegated_admin_samba.rs)
+delegated_tests=$(grep -c '^\*\*\* delegated admin test .* ran' "$log" || true)
+rights_files=(src/ad/rights.rs src/provision/access.rs src/provision/preflight.rs src/provision/execute.rs)
+rights_expected=$(cat "${rights_files[@]}" | grep -c '#\[test\]')
+rights_tests=$(grep -cE '^test (ad::rights|provision::(access|preflight|execute))::tests::.* \.\.\. ok$' "$log" || true)
+echo "delegated admin tests run: $delegated_tests of $delegated_expected; rights unit tests (Windows-shaped LDAP results): $rights_tests of $rights_expected"
+if [ "$delegated_tests" -lt "$delegated_expected" ] || [ "$rights_tests" -lt "$rights_expected" ]; then
+  echo "run-all: expected $delegated_expected delegated admin and $rights_expected rights unit tests, $delegated_tests and $rights_tests ran" >&2
+  exit 1
+fi
 # The fuzz corpora replayed on stable (tests/fuzz_corpora.rs: every committed corpus
 # input and fuzz regression through the fuzz targets' own checks), one line per target.
 fuzz_targets=$(ls fuzz/fuzz_targets/*.rs | wc -l)

@@ -10,13 +10,13 @@
 
 mod support;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use nix::sys::wait::WaitStatus;
-use rexpect::session::{PtySession, spawn_command};
+use rexpect::session::spawn_command;
 use support::samba_lab::*;
+use support::wizard_driver::{DOWN, UP, Wizard};
 use support::{path_str, spnkt_bin};
 
 fn ran(name: &str) {
@@ -31,103 +31,6 @@ fn tag() -> &'static str {
 fn names(what: &str) -> (String, String) {
     let label = format!("wiz-{what}-{}", tag());
     (format!("{label}.example.test"), format!("svc-http-{label}"))
-}
-
-const DOWN: &str = "\x1b[B";
-const UP: &str = "\x1b[A";
-
-/// The wizard in a pseudo-terminal, with a transcript for failure messages.
-struct Wizard {
-    session: PtySession,
-    transcript: String,
-}
-
-impl Wizard {
-    /// `spnkt wizard` with the lab's krb5.conf, CA (SPNKT_CA_CERT) and `ccache`.
-    fn start(lab: &Lab, ccache: &Path) -> Wizard {
-        Wizard::start_with(lab, ccache, true, &[])
-    }
-
-    /// Like [`Wizard::start`], telling spnkt the lab's CA only when `ca` is set, with
-    /// `env` on top.
-    fn start_with(lab: &Lab, ccache: &Path, ca: bool, env: &[(&str, &str)]) -> Wizard {
-        let mut c = Command::new(spnkt_bin());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("SPNKT_") || k.starts_with("KRB5") {
-                c.env_remove(k);
-            }
-        }
-        c.arg("wizard")
-            .env("TERM", "xterm")
-            .env("NO_COLOR", "1")
-            .env("SPNKT_DNS_SERVER", support::NO_NAMESERVER)
-            .env("KRB5_CONFIG", &lab.krb5_conf)
-            .env("KRB5CCNAME", format!("FILE:{}", path_str(ccache)))
-            .current_dir(lab.work());
-        if ca {
-            c.env("SPNKT_CA_CERT", &lab.ca_cert);
-        }
-        c.envs(env.iter().copied());
-        // Generous: two cores, PBKDF2, a DC shared with other suites.
-        let session = spawn_command(c, Some(60_000)).expect("spawn spnkt wizard in a pty");
-        Wizard {
-            session,
-            transcript: String::new(),
-        }
-    }
-
-    /// Wait for `needle` on the terminal (prompts are matched by their text).
-    fn expect(&mut self, needle: &str) {
-        match self.session.exp_string(needle) {
-            Ok(before) => {
-                self.transcript.push_str(&before);
-                self.transcript.push_str(needle);
-            }
-            Err(e) => panic!(
-                "waiting for {needle:?}: {e}\n--- transcript so far ---\n{}",
-                self.transcript
-            ),
-        }
-    }
-
-    /// Type `keys` once the prompt is up (after a pause: a password prompt switches
-    /// echo off with TCSAFLUSH, which would drop keys typed before it).
-    fn send(&mut self, keys: &str) {
-        std::thread::sleep(Duration::from_millis(300));
-        self.session.send(keys).expect("send keys");
-        self.session.flush().expect("flush keys");
-    }
-
-    /// `prompt` appears, then `answer` + Enter.
-    fn answer(&mut self, prompt: &str, answer: &str) {
-        self.expect(prompt);
-        self.send(&format!("{answer}\r"));
-    }
-
-    /// Everything up to the end, and the exit code.
-    fn finish(mut self) -> (i32, String) {
-        match self.session.exp_eof() {
-            Ok(rest) => self.transcript.push_str(&rest),
-            Err(e) => panic!(
-                "waiting for the end: {e}\n--- transcript ---\n{}",
-                self.transcript
-            ),
-        }
-        let status = self.session.process().wait().expect("wait for spnkt");
-        let code = match status {
-            WaitStatus::Exited(_, code) => code,
-            other => panic!("spnkt ended with {other:?}\n{}", self.transcript),
-        };
-        (code, self.transcript)
-    }
-
-    /// The directory questions, answered with the lab's settings.
-    fn connect(&mut self, lab: &Lab) {
-        self.answer("Domain controller URL", &lab.ldaps_url);
-        self.answer("Bind user", &lab.admin_user);
-        self.answer("Password for", &lab.admin_password);
-        self.expect(&format!("connected: realm {}", lab.realm));
-    }
 }
 
 /// A ccache with no tickets (so the wizard finds no admin there).

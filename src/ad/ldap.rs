@@ -37,14 +37,21 @@ pub const SPNS_PER_SEARCH: usize = 100;
 
 /// `(|(attr=v1)(attr=v2)...)`, values escaped; one value gives `(attr=v1)`.
 pub fn or_filter(attr: &str, values: &[String]) -> String {
-    let terms: String = values
+    let terms: Vec<(&str, &String)> = values.iter().map(|v| (attr, v)).collect();
+    or_terms(&terms)
+}
+
+/// `(|(a1=v1)(a2=v2)...)` of `(attribute, value)` terms, values escaped; one term
+/// gives `(a1=v1)`.
+fn or_terms(terms: &[(&str, &String)]) -> String {
+    let text: String = terms
         .iter()
-        .map(|v| format!("({attr}={})", escape_filter_value(v)))
+        .map(|(a, v)| format!("({a}={})", escape_filter_value(v)))
         .collect();
-    if values.len() == 1 {
-        terms
+    if terms.len() == 1 {
+        text
     } else {
-        format!("(|{terms})")
+        format!("(|{text})")
     }
 }
 
@@ -109,6 +116,9 @@ pub struct RootDse {
     /// The DN of the DC's NTDS Settings object (`dsServiceName`), whose
     /// `msDS-isRODC` says whether it is read-only.
     pub ds_service_name: Option<String>,
+    /// The SIDs of the bound account's token (`tokenGroups`), as the DC evaluates
+    /// its rights; `None` when the DC did not say ([`super::rights`]).
+    pub token: Option<Vec<String>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1316,6 +1326,9 @@ impl Directory {
                 "dnsHostName",
                 "isGlobalCatalogReady",
                 "dsServiceName",
+                // What the bound account's rights are judged by: one more attribute of
+                // a read made anyway.
+                super::rights::TOKEN_GROUPS,
             ],
         )?;
         let entry = entries.into_iter().next().unwrap_or_default();
@@ -1329,6 +1342,7 @@ impl Directory {
                 .first("isGlobalCatalogReady")
                 .is_some_and(|v| v.eq_ignore_ascii_case("TRUE")),
             ds_service_name: entry.first("dsServiceName").map(str::to_owned),
+            token: super::rights::token_of(&entry),
         };
         self.root_dse = Some(dse.clone());
         Ok(dse)
@@ -1360,12 +1374,15 @@ impl Directory {
         .map_err(|e| self.with_relay_cause(e))
     }
 
-    /// Every object holding `spn` (case-insensitive), searched in the global catalog when
-    /// it is available, else in the domain.
-    /// Every object holding any of `spns` (case-insensitive), in the global catalog
-    /// when it is available, else in the domain: one search per
-    /// [`SPNS_PER_SEARCH`] SPNs (an OR filter), on the connections as they are.
-    pub(super) fn find_spns_once(&mut self, spns: &[String]) -> Result<Vec<Entry>, LdapError> {
+    /// Every object holding any of `spns` or `upns` (case-insensitive), in the global
+    /// catalog when it is available (the whole forest: SPNs and, since Windows Server
+    /// 2012 R2, UPNs must be unique forest-wide), else in the domain: one search per
+    /// [`SPNS_PER_SEARCH`] values (an OR filter), on the connections as they are.
+    pub(super) fn find_holders_once(
+        &mut self,
+        spns: &[String],
+        upns: &[String],
+    ) -> Result<Vec<Entry>, LdapError> {
         let attrs = [
             "sAMAccountName",
             "servicePrincipalName",
@@ -1384,8 +1401,13 @@ impl Directory {
             };
         }
         let mut entries: Vec<Entry> = Vec::new();
-        for chunk in spns.chunks(SPNS_PER_SEARCH) {
-            let filter = or_filter("servicePrincipalName", chunk);
+        let terms: Vec<(&str, &String)> = spns
+            .iter()
+            .map(|v| ("servicePrincipalName", v))
+            .chain(upns.iter().map(|v| ("userPrincipalName", v)))
+            .collect();
+        for chunk in terms.chunks(SPNS_PER_SEARCH) {
+            let filter = or_terms(chunk);
             let found = match &mut self.gc {
                 GcState::Connected { url, conn } => {
                     let url = url.clone();
@@ -1421,10 +1443,13 @@ impl Directory {
             }
         }
         // AD matches case-insensitively; make sure of it whatever the server did.
-        entries.retain(|e| {
-            e.values("servicePrincipalName")
+        let holds = |e: &Entry, attr: &str, wanted: &[String]| {
+            e.values(attr)
                 .iter()
-                .any(|v| spns.iter().any(|s| v.eq_ignore_ascii_case(s)))
+                .any(|v| wanted.iter().any(|s| v.eq_ignore_ascii_case(s)))
+        };
+        entries.retain(|e| {
+            holds(e, "servicePrincipalName", spns) || holds(e, "userPrincipalName", upns)
         });
         Ok(entries)
     }

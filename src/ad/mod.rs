@@ -6,6 +6,7 @@ pub mod entry;
 pub mod ldap;
 mod reconnect;
 pub(crate) mod relay;
+pub mod rights;
 pub mod sasl;
 pub mod tls_names;
 pub(crate) mod wire;

@@ -179,8 +179,18 @@ impl Directory {
     /// Every object holding any of `spns` (case-insensitive), in as few searches as
     /// the filters allow ([`super::ldap::SPNS_PER_SEARCH`] SPNs each).
     pub fn find_spns(&mut self, spns: &[String]) -> Result<Vec<Entry>, LdapError> {
-        let what = spns.first().cloned().unwrap_or_default();
-        self.read_retrying("search for", &what, |d| d.find_spns_once(spns))
+        self.find_holders(spns, &[])
+    }
+
+    /// Every object holding any of `spns` or `upns` (case-insensitive), forest-wide
+    /// in the global catalog when it answers, in as few searches as the filters allow.
+    pub fn find_holders(
+        &mut self,
+        spns: &[String],
+        upns: &[String],
+    ) -> Result<Vec<Entry>, LdapError> {
+        let what = spns.first().or(upns.first()).cloned().unwrap_or_default();
+        self.read_retrying("search for", &what, |d| d.find_holders_once(spns, upns))
     }
 
     /// Add an entry. Attributes with no values are left out.

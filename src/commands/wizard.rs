@@ -24,6 +24,7 @@ use dialoguer::{Confirm, Input, Password as PasswordPrompt, Select};
 use super::directory::{self, engine};
 use super::{Outcome, Ui, render};
 use crate::ad::ldap::LdapError;
+use crate::ad::rights::{self, Privilege};
 use crate::ad::sasl::KerberosBindFailure;
 use crate::ad::tls_names::NameMismatch;
 use crate::cli::command_line::{
@@ -36,7 +37,7 @@ use crate::krb::Password;
 use crate::plan::KeytabMode;
 use crate::provision::bind::KerberosLogin;
 use crate::provision::credentials::{self, CcacheSource};
-use crate::provision::{self, Bind, Session, create, dnscheck, locate, lookup};
+use crate::provision::{self, Bind, Session, access, create, dnscheck, locate, lookup};
 use crate::validate;
 
 const PROMPTING: u8 = 0;
@@ -97,6 +98,18 @@ impl Answers {
         let mut session = self.connect(ui)?;
         let prepared = create::prepare(&mut session, request, ui).map_err(engine)?;
         Ok((session, prepared))
+    }
+
+    /// [`Answers::prepare`] for a host or account question: rights the bind
+    /// account lacks for the probe's container (CN=Users) and delegation (none) do
+    /// not concern that question (the container is asked for, and checked, later).
+    fn probe(&self, request: &create::Request, ui: &mut Ui) -> anyhow::Result<Option<Session>> {
+        let mut session = self.try_connect(ui).map_err(engine)?;
+        match create::prepare(&mut session, request, ui) {
+            Ok(_) => Ok(Some(session)),
+            Err(provision::Error::MissingRights { .. }) => Ok(None),
+            Err(e) => Err(engine(e)),
+        }
     }
 }
 
@@ -408,13 +421,13 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
             "checking {} in the directory (as `spnkt create --dry-run` does) ...",
             host.spn()
         ));
-        let session = match answers.prepare(&probe, ui) {
-            Ok((session, _)) => {
+        let session = match answers.probe(&probe, ui) {
+            Ok(session) => {
                 say(&format!(
                     "ok: nobody holds {} and it is no machine's name",
                     host.spn()
                 ));
-                Some(session)
+                session
             }
             Err(e) => {
                 say(&format!("the directory says no: {}", error_text(&e)));
@@ -486,7 +499,7 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
                 .map_err(|e| message(&e))
         })?;
         let probe = probe_request(&host, Some(a.clone()), &keytab_guess(host.first_label()));
-        match answers.prepare(&probe, ui) {
+        match answers.probe(&probe, ui) {
             Ok(_) => break a,
             Err(e) => say(&format!("the directory says no: {}", error_text(&e))),
         }
@@ -503,13 +516,25 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
     let first_ou = items.len();
     items.extend(ous.iter().cloned());
     items.push("another container (type its DN)".into());
-    let pick = ask_select("Container (OU)", &items, 0)?;
-    let ou = match users {
-        Some(users) if pick == 0 => users,
-        _ if pick == items.len() - 1 => ask_text("Container DN", None, |s| {
-            validate::container_dn(s, &base_dn)
-        })?,
-        _ => ous[pick - first_ou].clone(),
+    // What the bind account may do is checked as it is chosen, not at the end.
+    let mut session = answers.connect(ui)?;
+    let ou = loop {
+        let pick = ask_select("Container (OU)", &items, 0)?;
+        let ou = match &users {
+            Some(users) if pick == 0 => users.clone(),
+            _ if pick == items.len() - 1 => ask_text("Container DN", None, |s| {
+                validate::container_dn(s, &base_dn)
+            })?,
+            _ => ous[pick - first_ou].clone(),
+        };
+        if access::may_create_users(&mut session, &ou) == Some(false) {
+            say(&format!(
+                "{} may not create user objects in {ou} (it lacks the \"Create User objects\" right there): choose a container where it may (an OU delegated to you), or ask the AD team for the right",
+                session.bind_user
+            ));
+            continue;
+        }
+        break ou;
     };
 
     // Delegation.
@@ -522,26 +547,28 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
         "constrained: only to the services you list (msDS-AllowedToDelegateTo)",
         "none: the service cannot act for its users",
     ];
-    let (delegation, delegate_to, protocol_transition) = match ask_select("Delegation", &kinds, 0)?
-    {
-        0 => (DelegationKind::Unconstrained, Vec::new(), false),
-        1 => {
-            explain(
-                "The services it may delegate to, as SPNs (HTTP/backend.example.com), comma-separated.",
-            );
-            let list = ask_text("Delegate to", None, validate::spn_list)?;
-            explain(
-                "Protocol transition lets the service get tickets for users who did not log in with Kerberos (\"use any authentication protocol\").",
-            );
-            let pt = ask_confirm("Allow protocol transition?", false)?;
-            (
-                DelegationKind::Constrained,
-                list.split(',').map(|s| s.trim().to_owned()).collect(),
-                pt,
-            )
+    let lacks_privilege = access::delegation_privilege(&session) == Privilege::NotHeld;
+    if lacks_privilege {
+        explain(&format!(
+            "{} does not hold {}: by default only the Administrators of the domain controllers (Domain Admins) do. Create the account without delegation now; a Domain Admin sets it later with `spnkt create --host {} --delegation unconstrained` (or ADUC's Delegation tab).",
+            session.bind_user,
+            rights::ENABLE_DELEGATION,
+            host.name
+        ));
+    }
+    let (delegation, delegate_to, protocol_transition) = loop {
+        let choice = delegation_choice(&kinds, if lacks_privilege { 2 } else { 0 })?;
+        if lacks_privilege && choice.0 != DelegationKind::None {
+            say(&format!(
+                "not possible as {}: the directory refuses delegation without {}; choose none (a Domain Admin sets delegation later), or Ctrl-C to stop",
+                session.bind_user,
+                rights::ENABLE_DELEGATION
+            ));
+            continue;
         }
-        _ => (DelegationKind::None, Vec::new(), false),
+        break choice;
     };
+    drop(session);
 
     // Encryption types.
     explain(
@@ -682,6 +709,33 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
         v["command_line"] = serde_json::Value::String(command_line(&args));
     }
     Ok(Outcome { human, json })
+}
+
+/// The delegation question (`default`: the choice preselected): the kind, its
+/// targets and protocol transition.
+fn delegation_choice(
+    kinds: &[&str],
+    default: usize,
+) -> anyhow::Result<(DelegationKind, Vec<String>, bool)> {
+    Ok(match ask_select("Delegation", kinds, default)? {
+        0 => (DelegationKind::Unconstrained, Vec::new(), false),
+        1 => {
+            explain(
+                "The services it may delegate to, as SPNs (HTTP/backend.example.com), comma-separated.",
+            );
+            let list = ask_text("Delegate to", None, validate::spn_list)?;
+            explain(
+                "Protocol transition lets the service get tickets for users who did not log in with Kerberos (\"use any authentication protocol\").",
+            );
+            let pt = ask_confirm("Allow protocol transition?", false)?;
+            (
+                DelegationKind::Constrained,
+                list.split(',').map(|s| s.trim().to_owned()).collect(),
+                pt,
+            )
+        }
+        _ => (DelegationKind::None, Vec::new(), false),
+    })
 }
 
 /// What the host and account questions are checked with: `spnkt create`'s

@@ -273,6 +273,7 @@ pub fn apply(
         .filter_map(|e| e.service.as_ref().ok())
         .map(|svc| format!("{}@{}", svc.host.spn(), session.realm))
         .collect();
+    let users = session.users_container_guess();
     let queries: Vec<super::preflight::Query<'_>> = plan
         .entries
         .iter()
@@ -282,6 +283,7 @@ pub fn apply(
             host: &svc.host,
             sam: &svc.account,
             upn: Some(upn),
+            container: svc.ou.as_deref().unwrap_or(&users),
         })
         .collect();
     let started = std::time::Instant::now();
@@ -518,11 +520,21 @@ fn prepare<'p>(
     let upn = format!("{spn}@{realm}");
     // An account of this plan that lost its SPN is taken over (drift), any other
     // existing account of that name is refused, as by `create`.
+    let ou = match &svc.ou {
+        Some(ou) => ou.clone(),
+        None => session
+            .users_container()
+            .map_err(|e| ErrorReport::from_error(&e))?,
+    };
+    if let Ok(names) = run.names.as_mut() {
+        super::preflight::read_container(session, names, &ou);
+    }
     let names = run.names.as_ref().map_err(ErrorReport::from_error)?;
     let query = super::preflight::Query {
         host: &svc.host,
         sam: &svc.account,
         upn: Some(&upn),
+        container: &ou,
     };
     let ours = names
         .account(&svc.account)
@@ -562,13 +574,7 @@ fn prepare<'p>(
         note_existing(a, svc, report);
         report.kvno = a.kvno;
     }
-    let ou = match &svc.ou {
-        Some(ou) => ou.clone(),
-        None => session
-            .users_container()
-            .map_err(|e| ErrorReport::from_error(&e))?,
-    };
-    let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some(), ou);
+    let spec = spec_for(session, svc, plan, &run.kdc, existing.is_some(), ou.clone());
     report.dns_check = Some(if request.dns_check && svc.dns_check {
         let started = std::time::Instant::now();
         let dn = existing
@@ -585,6 +591,18 @@ fn prepare<'p>(
     });
     let d = diff(&spec, existing.as_ref(), &state, due.as_deref());
     report.changes = d.changes.clone();
+    // What the bind account may do, before anything is written (also in a dry run).
+    let mut told = Collect::default();
+    let allowed = super::access::check(
+        session,
+        &d.plan,
+        existing.as_ref(),
+        names,
+        &svc.host.name,
+        &mut told,
+    );
+    report.warnings.extend(told.warnings);
+    allowed.map_err(|e| ErrorReport::from_error(&e))?;
     keytab_directory(run, svc, report)?;
     report.set(d.action, request.dry_run);
     if request.dry_run || d.action == Action::Unchanged {

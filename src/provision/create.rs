@@ -1,7 +1,8 @@
 //! Create (or converge) the account for `HTTP/host` and a keytab the KDC has proven.
 //!
 //! [`prepare`] is read-only: the KDC must answer, the [`preflight`] must find nothing
-//! in the way, the [`Plan`] is built (what `--dry-run` and the confirmation
+//! in the way, the bind account must have the rights the plan needs ([`access`]),
+//! the [`Plan`] is built (what `--dry-run` and the confirmation
 //! show), and the host is checked in DNS ([`dnscheck`]: warnings only). [`execute()`] runs it: add disabled, set the password, enable; kvno, salt,
 //! keys, proof, keytab. A failed LDAP step is undone (the account this run added is
 //! deleted again); a failed key step leaves the account in place and no keytab.
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 
 use super::execute::{self, Executed, KeyTarget, StepFailure};
 use super::facts::{Facts, uac_text};
-use super::{Error, Progress, Session, dnscheck, keys, preflight, replication};
+use super::{Error, Progress, Session, access, dnscheck, keys, preflight, replication};
 use crate::ad::account::{Delegation, ServiceAccount, SupportedEnctypes};
 use crate::exit::Exit;
 use crate::hostname::Host;
@@ -119,22 +120,28 @@ pub fn prepare(
     let spn = request.host.spn();
     let realm = session.realm.clone();
     let upn = request.upn.then(|| format!("{spn}@{realm}"));
-    let existing = preflight::preflight(
-        session,
-        &request.host,
-        &request.account,
-        upn.as_deref(),
-        request.take_over,
-        progress,
-    )?;
+    let guess = request
+        .container
+        .clone()
+        .unwrap_or_else(|| session.users_container_guess());
+    let query = preflight::Query {
+        host: &request.host,
+        sam: &request.account,
+        upn: upn.as_deref(),
+        container: &guess,
+    };
+    let mut found = preflight::preflight(session, &query, request.take_over, progress)?;
+    let container = match &request.container {
+        Some(c) => c.clone(),
+        None => session.users_container()?,
+    };
+    preflight::read_container(session, &mut found.names, &container);
+    let existing = found.existing;
     let spec = CreateSpec {
         host: request.host.name.clone(),
         realm,
         sam_account_name: request.account.clone(),
-        ou: match &request.container {
-            Some(c) => c.clone(),
-            None => session.users_container()?,
-        },
+        ou: container.clone(),
         upn: request.upn,
         description: account_description(&request.host.name, &session.bind_user),
         enctypes: SupportedEnctypes::from_enctypes(&request.enctypes),
@@ -152,6 +159,15 @@ pub fn prepare(
         keytab_enctypes: request.enctypes.iter().map(Enctype::to_string).collect(),
     };
     let mut plan = spec.plan(existing.as_ref());
+    // What the bind account may do, before anything is written.
+    access::check(
+        session,
+        &plan,
+        existing.as_ref(),
+        &found.names,
+        &request.host.name,
+        progress,
+    )?;
     plan.dns_check = Some(if request.dns_check {
         let dn = existing
             .as_ref()

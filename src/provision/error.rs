@@ -133,6 +133,18 @@ pub enum Error {
         /// Every finding, in words.
         findings: Vec<String>,
     },
+    /// The bind account lacks rights the plan needs; nothing was changed.
+    #[error("refusing to create {spn}: the bind account {user} lacks rights this needs; nothing was changed:\n  - {}", .missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  - "))]
+    MissingRights {
+        /// `HTTP/host`.
+        spn: String,
+        /// The host.
+        host: String,
+        /// The account bound as.
+        user: String,
+        /// Every right it lacks.
+        missing: Vec<super::access::Missing>,
+    },
     /// Nobody holds the SPN.
     #[error("no account holds {spn}")]
     NoOwner {
@@ -289,6 +301,7 @@ impl Error {
             }
             Error::Directory { hint, .. } => (*hint).to_owned(),
             Error::Write { cause, .. } => write_hint(cause).to_owned(),
+            Error::MissingRights { missing, host, .. } => super::access::hint(missing, host),
             Error::Refused { .. } => "see the owners with `spnkt spn list --host HOST`; for a machine name give the site a DNS name of its own; for an existing account choose another --account or take it over with --rotate".to_owned(),
             Error::NoOwner { host, .. } => format!(
                 "create it with `spnkt create --host {host}`; `spnkt spn list --host {host}` shows the host's other SPNs"
@@ -337,8 +350,13 @@ pub fn write_hint(e: &LdapError) -> &'static str {
         LdapError::PasswordPolicy { .. } | LdapError::ConstraintViolation { .. } => {
             "the domain's password policy (length, complexity, history, minimum age) rejected the password; let spnkt generate one (no --password-* flag) or give a longer, more complex one"
         }
+        LdapError::InsufficientAccess { diagnostic, .. }
+            if names_delegation_privilege(diagnostic) =>
+        {
+            "setting delegation needs SeEnableDelegationPrivilege, which by default only the Administrators of the domain controllers hold (Domain Admins, Enterprise Admins): create the account with --delegation none and have a Domain Admin set the delegation later (`spnkt create` again with the --delegation wanted, or ADUC's Delegation tab)"
+        }
         LdapError::InsufficientAccess { .. } => {
-            "the bind account lacks the right; bind as an account that may create users and reset passwords in the --ou"
+            "the bind account lacks a right on this object or its container: the README's \"Rights spnkt needs\" lists them per command (create: Create User objects on the --ou; rotate: Reset Password; delete: Delete); ask whoever manages the OU, or bind as an account that has it"
         }
         LdapError::DuplicateSpn { .. } | LdapError::DuplicateUpn { .. } => {
             "another object holds this name; see `spnkt spn list --host HOST`"
@@ -359,6 +377,13 @@ pub fn write_hint(e: &LdapError) -> &'static str {
         }
         _ => "check the connection and the bind account's rights",
     }
+}
+
+/// Whether a directory's refusal names the delegation privilege (Samba says
+/// `SeEnableDelegationPrivilege` or `SePrivEnableDelegation`).
+fn names_delegation_privilege(diagnostic: &str) -> bool {
+    let d = diagnostic.to_ascii_lowercase();
+    d.contains("enabledelegation")
 }
 
 /// Why one step of a plan failed.
@@ -627,4 +652,33 @@ fn proof_hint(kdc: &str) -> String {
     format!(
         "the account is in place in AD; with several domain controllers the KDC at {kdc} may not have the new password yet (replication delay): point --kdc at the DC of --ldap-url, or wait and run `spnkt rotate`"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_naming_the_delegation_privilege_says_who_has_it() {
+        // Samba 4.17 refusing an add with TRUSTED_FOR_DELEGATION.
+        let samba = LdapError::InsufficientAccess {
+            op: "add",
+            dn: "CN=svc,OU=x,DC=example,DC=test".into(),
+            diagnostic: "Failed to add CN=svc,OU=x,DC=example,DC=test: Updating the UF_TRUSTED_FOR_DELEGATION bit in userAccountControl is not permitted without the SeEnableDelegationPrivilege".into(),
+        };
+        let h = write_hint(&samba);
+        assert!(h.contains("SeEnableDelegationPrivilege"), "{h}");
+        assert!(h.contains("--delegation none"), "{h}");
+        // Windows gives only the code: the hint names the rights per command.
+        let windows = LdapError::InsufficientAccess {
+            op: "add",
+            dn: "CN=svc,CN=Users,DC=corp,DC=example,DC=com".into(),
+            diagnostic:
+                "00002098: SecErr: DSID-03150F94, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0"
+                    .into(),
+        };
+        let h = write_hint(&windows);
+        assert!(h.contains("Rights spnkt needs"), "{h}");
+        assert!(!h.contains("reset passwords in the --ou"), "{h}");
+    }
 }

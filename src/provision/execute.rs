@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::{Progress, Session, StepError, keys, replication};
-use crate::ad::account::ServiceAccount;
+use crate::ad::account::{ServiceAccount, Uac};
 use crate::ad::ldap::LdapError;
 use crate::hostname::Host;
 use crate::krb::{Enctype, Key, NameType, Password, Principal};
@@ -297,7 +297,12 @@ fn run_step(
     Ok(())
 }
 
-/// After a failed LDAP step: delete what this run added, and say what is left.
+/// userAccountControl of an account this run added and could not delete again:
+/// a normal account, disabled (nobody can log in with it, no ticket is issued for it).
+pub const LEFT_DISABLED_UAC: u32 = Uac::NORMAL_ACCOUNT | Uac::ACCOUNTDISABLE;
+
+/// After a failed LDAP step: delete what this run added (or, when the directory
+/// refuses that, disable it), and say what is left.
 pub fn undo(
     session: &mut Session,
     done: &Executed,
@@ -305,25 +310,22 @@ pub fn undo(
     host: &Host,
 ) -> String {
     match (&done.created_dn, existing) {
-        (Some(dn), _) => match session.dir.delete(dn) {
-            Ok(()) => format!(
-                "the account this run added ({dn}) was deleted again: nothing is left in the directory"
-            ),
-            // An add whose answer was lost, and that had not happened after all.
-            Err(LdapError::NoSuchObject { .. }) => {
-                format!("the account {dn} was not added: nothing is left in the directory")
-            }
-            Err(e) => format!(
-                "undoing failed too ({e}): the account {dn} is left DISABLED (userAccountControl 0x202, ACCOUNTDISABLE | NORMAL_ACCOUNT), holding {}{}; nobody can use it. Remove it with `spnkt delete --host {}`, or run this command again to finish it",
-                host.spn(),
-                if done.password_set {
-                    ", with its password set"
-                } else {
-                    ", without a usable password"
-                },
-                host.name
-            ),
-        },
+        (Some(dn), _) => {
+            let deleted = session.dir.delete(dn);
+            // Someone without the Delete right (a create-only delegation) still
+            // takes the account out of use.
+            let disabled = deleted
+                .as_ref()
+                .err()
+                .filter(|e| !matches!(e, LdapError::NoSuchObject { .. }))
+                .map(|_| {
+                    session.dir.replace(
+                        dn,
+                        &[("userAccountControl", vec![LEFT_DISABLED_UAC.to_string()])],
+                    )
+                });
+            undone(dn, host, &deleted, disabled.as_ref())
+        }
         (None, Some(a)) => {
             let mut s = format!("the existing account {} ", a.dn);
             if done.password_set {
@@ -338,5 +340,113 @@ pub fn undo(
             s
         }
         (None, None) => "nothing was changed".to_owned(),
+    }
+}
+
+/// What an undo left of the account `dn` this run added: `deleted` is the delete's
+/// outcome, `disabled` the disabling's when the delete failed. An account that is
+/// there was added with its password (one add carries both).
+pub fn undone(
+    dn: &str,
+    host: &Host,
+    deleted: &Result<(), LdapError>,
+    disabled: Option<&Result<(), LdapError>>,
+) -> String {
+    let spn = host.spn();
+    let container = super::access::parent_dn(dn);
+    let remove = format!(
+        "someone with the Delete right on it or on {container} (whoever manages that container, or a Domain Admin) must remove it: `spnkt delete --host {}`",
+        host.name
+    );
+    match (deleted, disabled) {
+        (Ok(()), _) => format!(
+            "the account this run added ({dn}) was deleted again: nothing is left in the directory"
+        ),
+        // An add whose answer was lost, and that had not happened after all.
+        (Err(LdapError::NoSuchObject { .. }), _) => {
+            format!("the account {dn} was not added: nothing is left in the directory")
+        }
+        (Err(e), Some(Ok(()))) => format!(
+            "the account this run added could not be deleted again ({e}), so it was DISABLED instead: {dn} is left with userAccountControl 0x{LEFT_DISABLED_UAC:x} (ACCOUNTDISABLE | NORMAL_ACCOUNT), holding {spn} and its password; nobody can log in with it and the KDC issues no ticket for it. To finish it instead, run this command again; otherwise {remove}"
+        ),
+        (Err(e), disabling) => format!(
+            "the account this run added could not be deleted again ({e}){}: {dn} is left as the add made it, ENABLED and holding {spn} and its password; run this command again to finish it, or {remove}",
+            match disabling {
+                Some(Err(d)) => format!(" nor disabled ({d})"),
+                _ => String::new(),
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DN: &str = "CN=svc-http-portal,OU=Service Accounts,DC=corp,DC=example,DC=com";
+
+    /// Windows' answer to a delete without the Delete right.
+    fn insufficient() -> LdapError {
+        LdapError::InsufficientAccess {
+            op: "delete",
+            dn: DN.into(),
+            diagnostic:
+                "00002098: SecErr: DSID-03150F94, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0"
+                    .into(),
+        }
+    }
+
+    fn host() -> Host {
+        crate::hostname::check_host("portal.corp.example.com").unwrap()
+    }
+
+    #[test]
+    fn an_account_that_cannot_be_deleted_is_left_disabled_and_who_removes_it_is_named() {
+        let s = undone(DN, &host(), &Err(insufficient()), Some(&Ok(())));
+        assert!(s.contains("DISABLED"), "{s}");
+        assert!(s.contains("0x202"), "{s}");
+        assert!(s.contains("INSUFF_ACCESS_RIGHTS"), "{s}");
+        assert!(
+            s.contains(
+                "the Delete right on it or on OU=Service Accounts,DC=corp,DC=example,DC=com"
+            ),
+            "{s}"
+        );
+        assert!(s.contains("Domain Admin"), "{s}");
+        assert!(
+            s.contains("`spnkt delete --host portal.corp.example.com`"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn one_that_cannot_be_disabled_either_is_said_to_be_enabled() {
+        let refused = LdapError::InsufficientAccess {
+            op: "modify",
+            dn: DN.into(),
+            diagnostic:
+                "00002098: SecErr: DSID-03150F94, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0"
+                    .into(),
+        };
+        let s = undone(DN, &host(), &Err(insufficient()), Some(&Err(refused)));
+        assert!(s.contains("nor disabled"), "{s}");
+        assert!(s.contains("ENABLED"), "{s}");
+        assert!(!s.contains("DISABLED"), "{s}");
+        assert!(
+            s.contains("spnkt delete --host portal.corp.example.com"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn deleted_or_never_added_leaves_nothing() {
+        let s = undone(DN, &host(), &Ok(()), None);
+        assert!(s.contains("deleted again: nothing is left"), "{s}");
+        let gone = LdapError::NoSuchObject {
+            dn: DN.into(),
+            diagnostic: "0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT), data 0".into(),
+        };
+        let s = undone(DN, &host(), &Err(gone), None);
+        assert!(s.contains("was not added: nothing is left"), "{s}");
     }
 }

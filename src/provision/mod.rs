@@ -2,7 +2,8 @@
 //! file, under a thin command line.
 //!
 //! It owns the connection to ONE domain controller for a run ([`Session`], found by
-//! [`locate`]), the read-only checks before any change ([`preflight`]), the
+//! [`locate`]), the read-only checks before any change ([`preflight`], and
+//! [`access`]: whether the bind account may make the plan's changes), the
 //! [`Plan`](crate::plan::Plan) executor with its undo ([`execute`]), the key steps
 //! (salt, derivation, proof with the KDC, keytab merge and write: [`keys`]), the
 //! operations built from them ([`create`], [`rotate`], [`delete`], [`spn`]), the
@@ -72,6 +73,7 @@
 // run, on the way out, so their size costs nothing worth a Box at every site.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod adopt;
 pub mod apply;
 pub mod bind;

@@ -342,6 +342,15 @@ impl Session {
         Ok(dn)
     }
 
+    /// The default container's DN as far as known without a read: the Users
+    /// container once read, else `CN=Users,<domain>` (where it is unless an admin
+    /// redirected it). For the preflight's search, which reads the real name along.
+    pub fn users_container_guess(&self) -> String {
+        self.users_container
+            .clone()
+            .unwrap_or_else(|| format!("CN=Users,{}", self.root.default_naming_context))
+    }
+
     /// A term to OR into a subtree search of the base DN so that it also returns
     /// the domain object, whose `wellKnownObjects` ([`WELL_KNOWN_OBJECTS`]) name the
     /// Users container: only while that is unknown and the base DN is the domain's

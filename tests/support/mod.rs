@@ -2,12 +2,14 @@
 //! later the Samba AD DC). Included with `mod support;` from each such test file.
 #![allow(dead_code)]
 
+pub mod delegated_admin;
 pub mod dns_server;
 pub mod dnsmasq;
 pub mod fault_proxy;
 pub mod mit_kdc;
 pub mod samba_lab;
 pub mod samba_lab2;
+pub mod wizard_driver;
 
 use std::io::Write;
 use std::path::Path;
