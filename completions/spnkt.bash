@@ -31,6 +31,9 @@ _spnkt() {
             spnkt,delete)
                 cmd="spnkt__subcmd__delete"
                 ;;
+            spnkt,doctor)
+                cmd="spnkt__subcmd__doctor"
+                ;;
             spnkt,generate)
                 cmd="spnkt__subcmd__generate"
                 ;;
@@ -98,7 +101,7 @@ _spnkt() {
 
     case "${cmd}" in
         spnkt)
-            opts="-q -h -V --json --quiet --help --version keytab verify create config rotate delete apply spn ktpass setspn account wizard generate"
+            opts="-q -h -V --json --quiet --help --version keytab verify create config rotate delete apply spn ktpass setspn account doctor wizard generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,6 +400,72 @@ _spnkt() {
             fi
             case "${prev}" in
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ldap-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-password-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --realm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kdc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-dn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --site)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        spnkt__subcmd__doctor)
+            opts="-k -q -h --keytab --ldap-url --starttls --ca-cert --insecure-skip-verify --bind-user --bind-password-file --bind-password-stdin --bind-password-env --bind-kerberos --bind-keytab --realm --kdc --base-dn --site --timeout --json --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

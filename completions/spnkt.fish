@@ -39,6 +39,7 @@ complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "spn" -d 'List, add, rem
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "ktpass" -d 'Carry out a ktpass command line from a runbook, the spnkt way (explained, keys proven)'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "setspn" -d 'Carry out a setspn command line (-S, -A, -D, -Q, -X, -L) with setspn\'s exit codes'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "account" -d 'Show a service account as AD sees it'
+complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "doctor" -d 'Check a web site\'s whole SPNEGO path: DNS, SPN, KDC ticket, web server, keytab'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "wizard" -d 'Guided setup: asks for the web site, account, delegation and keytab, then runs create'
 complete -c spnkt -n "__fish_spnkt_needs_command" -f -a "generate" -d 'Generate man pages or shell completions'
 complete -c spnkt -n "__fish_spnkt_using_subcommand keytab; and not __fish_seen_subcommand_from create derive list merge remove" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
@@ -396,6 +397,25 @@ complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_sub
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
 complete -c spnkt -n "__fish_spnkt_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -s k -l keytab -d 'The web server\'s keytab: also decrypt the ticket with it and say why it fails (run on the web server)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-password-file -d 'Read the bind password from FILE (all of it, minus one trailing newline)' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-password-env -d 'Read the bind password from environment variable VAR' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-keytab -d 'Bind with Kerberos as --bind-user, logging in with its keys from FILE (a deploy account\'s keytab) into memory: no password anywhere' -r -F
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l realm -d 'Kerberos realm (the AD domain in upper case) [default: default_realm from krb5.conf]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l kdc -d 'KDC to ask for tickets, host[:port] [default: the domain controller\'s own (the LDAP host, port 88), so one DC answers the whole run; for verify --live: the realm\'s kdc in krb5.conf, else DNS SRV _kerberos._tcp.REALM]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l base-dn -d 'Search base [default: the rootDSE\'s defaultNamingContext]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l site -d 'AD site whose domain controllers DNS is asked for first (SRV _ldap._tcp.SITE._sites.dc._msdcs.REALM), when --ldap-url is not given' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l timeout -d 'Deadline for each LDAP operation and each KDC exchange; a connection that breaks or stalls is reopened and the operation retried once [default: 30 for LDAP, 10 for the KDC]' -r
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l starttls -d 'Upgrade an ldap:// connection with StartTLS (plain LDAP is refused)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l insecure-skip-verify -d 'Do not verify the domain controller\'s certificate (INSECURE: anyone on the path can read the bind password)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-password-stdin -d 'Read the bind password from the first line of standard input'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l bind-kerberos -d 'Bind with Kerberos using the ticket-granting ticket in your credential cache (KRB5CCNAME; kinit first): no password. ldaps:// with TLS channel binding, or ldap:// sealed by Kerberos'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -l json -d 'Print the result as one JSON object on standard output (errors too, as {"error": {...}})'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -s q -l quiet -d 'Do not print notes and warnings on standard error (they stay in --json output)'
+complete -c spnkt -n "__fish_spnkt_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l ldap-url -d 'Domain controller: ldaps://dc1.example.com or ldap://dc1.example.com with --starttls [default: ldaps://<target of DNS SRV _ldap._tcp.dc._msdcs.REALM>:636, else ldaps://<the realm\'s KDC>]' -r
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l ca-cert -d 'PEM file with the CA of the domain controller\'s certificate (added to the system\'s CAs)' -r -F
 complete -c spnkt -n "__fish_spnkt_using_subcommand wizard" -l bind-user -d 'Account to bind as: user@REALM, DOMAIN\\user or a DN' -r

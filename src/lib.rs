@@ -24,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnose;
 pub mod dns;
+pub mod doctor;
 pub mod exit;
 pub mod genpass;
 pub mod hostname;

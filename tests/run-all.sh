@@ -148,6 +148,17 @@ if [ "$e2e_tests" -lt "$e2e_expected" ]; then
   echo "run-all: expected $e2e_expected Samba e2e tests, $e2e_tests ran" >&2
   exit 1
 fi
+# spnkt doctor against the lab, Apache + mod_auth_gssapi and dnsmasq
+# (tests/doctor_samba.rs: a healthy site, a stale keytab, a duplicate SPN, a CNAME to
+# a machine name, RC4 against an AES keytab, a server without Negotiate, TLS) each print
+# one "*** doctor test NAME ran" line once they passed: every #[test] there must have.
+doctor_expected=$(grep -c '^#\[test\]' tests/doctor_samba.rs)
+doctor_tests=$(grep -c '^\*\*\* doctor test .* ran' "$log" || true)
+echo "doctor tests run: $doctor_tests of $doctor_expected"
+if [ "$doctor_tests" -lt "$doctor_expected" ]; then
+  echo "run-all: expected $doctor_expected doctor tests, $doctor_tests ran" >&2
+  exit 1
+fi
 # The multi-DC tests against the two-DC lab (tests/multidc_samba.rs: replication
 # waits, --wait-replication, DC failover) each print one "*** samba multi-DC test"
 # line once they passed: every #[test] there must have.

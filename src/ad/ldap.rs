@@ -850,13 +850,13 @@ fn map_tls_error(url: &LdapUrl, e: &rustls::Error) -> LdapError {
 }
 
 /// The OS trust store, loaded once per process. Unparsable certificates are skipped.
-fn native_roots() -> &'static [CertificateDer<'static>] {
+pub(crate) fn native_roots() -> &'static [CertificateDer<'static>] {
     static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
     ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
 }
 
 /// All certificates of a PEM file.
-fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, LdapError> {
+pub(crate) fn load_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, LdapError> {
     let err = |reason: String| LdapError::CaCert {
         path: path.to_owned(),
         reason,

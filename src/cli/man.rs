@@ -162,6 +162,7 @@ mod tests {
                 "spnkt-setspn.1",
                 "spnkt-account.1",
                 "spnkt-account-show.1",
+                "spnkt-doctor.1",
                 "spnkt-wizard.1"
             ]
         );

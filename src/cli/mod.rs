@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod command_line;
+pub mod doctor;
 pub mod man;
+
+pub use doctor::DoctorArgs;
 
 /// One worked example: what it does and the command line.
 #[derive(Debug, Clone, Copy)]
@@ -294,6 +297,23 @@ pub const EXAMPLES: &[(&str, &[Example])] = &[
         ],
     ),
     (
+        "spnkt doctor",
+        &[
+            Example {
+                description: "Why does single sign-on to a site fail? Every link checked, as your browser would walk it (kinit first)",
+                command: "spnkt doctor https://portal.example.com/app",
+            },
+            Example {
+                description: "On the web server: also check its keytab against the ticket",
+                command: "spnkt doctor https://portal.example.com/ --keytab /etc/httpd/http.keytab",
+            },
+            Example {
+                description: "From cron: silent when SPNEGO works, one line and exit status 4 when not",
+                command: "spnkt doctor -q https://portal.example.com/ || logger -t spnkt 'SSO to portal broken'",
+            },
+        ],
+    ),
+    (
         "spnkt wizard",
         &[
             Example {
@@ -343,7 +363,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     ),
     (
         4,
-        "verification failed: `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one, or with --live the KDC refused the service ticket (an SPN it does not know); `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
+        "verification failed: `spnkt doctor` found that SPNEGO to the URL does not work (or could not prove it does); `spnkt verify` found a ticket the keytab does not decrypt (or whose PAC signature does not verify), or an NTLM token instead of a Kerberos one, or with --live the KDC refused the service ticket (an SPN it does not know); `spnkt create`/`rotate` could not prove the new keys with the KDC (no keytab is written); `spnkt spn check` found problems; `spnkt account show --keytab` found a keytab that does not match",
     ),
     (
         5,
@@ -367,7 +387,7 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "KRB5CCNAME",
-        "Credential cache `spnkt verify --live` takes the ticket-granting ticket from (FILE:PATH or a plain path; other types such as KEYRING: or KCM: are not read). Default: /tmp/krb5cc_<uid>.",
+        "Credential cache `spnkt verify --live`, `spnkt doctor` and --bind-kerberos take the ticket-granting ticket from (FILE:PATH or a plain path; other types such as KEYRING: or KCM: are not read). Default: /tmp/krb5cc_<uid>.",
     ),
     (
         "SOURCE_DATE_EPOCH",
@@ -532,6 +552,13 @@ pub enum Command {
 
     /// Show a service account as AD sees it
     Account(AccountArgs),
+
+    /// Check a web site's whole SPNEGO path: DNS, SPN, KDC ticket, web server, keytab
+    #[command(
+        long_about = doctor::DOCTOR_LONG_ABOUT,
+        after_long_help = examples_help("spnkt doctor"),
+    )]
+    Doctor(DoctorArgs),
 
     /// Guided setup: asks for the web site, account, delegation and keytab, then runs create
     #[command(

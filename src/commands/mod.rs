@@ -29,6 +29,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod directory;
+pub mod doctor;
 pub mod generate;
 pub mod keytab_create;
 pub mod keytab_derive;
@@ -325,6 +326,7 @@ fn dispatch(cli: &Cli, ui: &mut Ui) -> anyhow::Result<Outcome> {
         Command::Account(s) => match &s.command {
             AccountCommand::Show(a) => account::show(a, ui),
         },
+        Command::Doctor(a) => doctor::run(a, ui),
         Command::Wizard(a) => wizard::run(a, ui),
         Command::Ktpass(a) => ktpass::run(a, ui),
         Command::Setspn(a) => setspn::run(a, ui),

@@ -224,7 +224,7 @@ pub struct ApRepPart {
 }
 
 /// Split a GSS krb5 token into its TOK_ID and inner bytes.
-fn krb5_inner(token: &[u8]) -> Result<([u8; 2], &[u8]), GssError> {
+pub(crate) fn krb5_inner(token: &[u8]) -> Result<([u8; 2], &[u8]), GssError> {
     let mut r = Reader::new(token, "GSS-API token");
     let body = r.element(app(0), "GSS-API token")?;
     r.finish()?;
@@ -357,7 +357,7 @@ pub fn peek_error(token: &[u8]) -> Result<(), GssError> {
     }
 }
 
-fn rejected(inner: &[u8]) -> GssError {
+pub(crate) fn rejected(inner: &[u8]) -> GssError {
     match kdc_msg::parse_kdc_reply(inner) {
         Ok(KdcReply::Error(KrbError {
             error_code, e_text, ..

@@ -16,6 +16,7 @@ pub mod gss;
 pub mod kdc_msg;
 pub mod keytab;
 pub mod krbcred;
+pub mod negotiate;
 pub mod pac;
 pub mod principal;
 pub mod salt;

@@ -114,6 +114,40 @@ pub fn check_with(
     report
 }
 
+/// [`check`] without a directory (`spnkt doctor` when it cannot bind): what DNS
+/// says, the name browsers ask for and a missing record or address, without the
+/// findings that need the directory (a machine's name, the holders of the SPN,
+/// the domain controller's address).
+pub fn check_without_directory(host: &str, progress: &mut dyn Progress) -> HostCheck {
+    let resolver = match Resolver::from_env() {
+        Ok(mut r) => {
+            r.timeout = FIRST_WAIT;
+            r.attempts = ATTEMPTS;
+            r.backoff = true;
+            r
+        }
+        Err(e) => return not_checked(host, &e.to_string(), progress),
+    };
+    let found = match resolver.lookup_host(host, BUDGET) {
+        Ok(f) => f,
+        Err(e) => return not_checked(host, &e.to_string(), progress),
+    };
+    let mut report = report_of(&found);
+    if found.is_empty() {
+        report.findings.push(no_record(&found));
+    } else if report.is_alias() && found.addresses.is_empty() {
+        report.findings.push(warning(
+            "no_address",
+            format!(
+                "{}, the end of {host}'s CNAME chain, has no address: browsers cannot reach the site",
+                report.canonical
+            ),
+        ));
+    }
+    progress.note(report.summary());
+    report
+}
+
 fn report_of(found: &HostAddresses) -> HostCheck {
     let canonical = found.canonical().to_owned();
     HostCheck {

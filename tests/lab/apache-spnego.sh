@@ -28,7 +28,8 @@
 #   of its own (KRB5RCACHEDIR) owned by the worker user.
 set -Eeuo pipefail
 
-IP=127.0.0.1
+# APACHE_SPNEGO_IP: the loopback address to listen on (default 127.0.0.1).
+IP=${APACHE_SPNEGO_IP:-127.0.0.1}
 MODS=/usr/lib/apache2/modules
 
 log() { printf '[apache-spnego %s] %s\n' "$(date +%T)" "$*" >&2; }

@@ -660,6 +660,17 @@ impl Lab {
         port: u16,
         ccache: Option<&Path>,
     ) -> (u16, String) {
+        self.curl_negotiate_at("127.0.0.1", host, port, ccache)
+    }
+
+    /// [`Self::curl_negotiate_output`] to a server listening on `ip`.
+    pub fn curl_negotiate_at(
+        &self,
+        ip: &str,
+        host: &str,
+        port: u16,
+        ccache: Option<&Path>,
+    ) -> (u16, String) {
         let empty = self.path("empty.ccache");
         let cc = ccache.unwrap_or(&empty);
         let out = self
@@ -675,7 +686,7 @@ impl Lab {
                 "20",
             ])
             .arg("--resolve")
-            .arg(format!("{host}:{port}:127.0.0.1"))
+            .arg(format!("{host}:{port}:{ip}"))
             .arg(format!("http://{host}:{port}/"))
             .output()
             .expect("run curl");
@@ -762,6 +773,18 @@ impl Apache {
         krb5_conf: &Path,
         auth_conf: Option<&Path>,
     ) -> Apache {
+        Apache::start_at("127.0.0.1", tmp, host, keytab, krb5_conf, auth_conf)
+    }
+
+    /// [`Apache::start_in`] listening on the loopback address `ip`.
+    pub fn start_at(
+        ip: &str,
+        tmp: tempfile::TempDir,
+        host: &str,
+        keytab: &Path,
+        krb5_conf: &Path,
+        auth_conf: Option<&Path>,
+    ) -> Apache {
         let dir = tmp.path().to_path_buf();
         let mut cmd = Command::new("bash");
         cmd.arg(apache_script())
@@ -770,6 +793,7 @@ impl Apache {
             .arg(host)
             .arg(keytab)
             .env("KRB5_CONFIG", krb5_conf)
+            .env("APACHE_SPNEGO_IP", ip)
             .env_remove("APACHE_SPNEGO_AUTH_CONF");
         if let Some(a) = auth_conf {
             cmd.env("APACHE_SPNEGO_AUTH_CONF", a);
