@@ -92,9 +92,10 @@ fn doctor(
     args.extend(extra.iter().map(|s| s.to_string()));
     args.extend(
         [
-            // Samba refuses Kerberos binds inside TLS: ldap://, sealed by Kerberos.
+            // LDAPS, as an admin would give it: Samba refuses Kerberos binds inside
+            // TLS, and doctor reads over ldap://, sealed by Kerberos, instead.
             "--ldap-url",
-            &lab.starttls_url,
+            &lab.ldaps_url,
             "--ca-cert",
             path_str(&lab.ca_cert),
             "--realm",
@@ -195,6 +196,11 @@ fn healthy_site_is_all_green_and_exit_0() {
         "{j:#}"
     );
     assert!(kinds(&j, 5).contains(&"decrypted".to_owned()), "{j:#}");
+    // The directory was read over ldap://, sealed, after LDAPS refused the bind.
+    assert!(
+        step_text(&j, 2).contains("read over ldap://127.0.0.1 instead, sealed by Kerberos"),
+        "{j:#}"
+    );
     // Apache saw the user spnkt's token named.
     assert!(
         web.logs().contains(&format!("Administrator@{}", lab.realm)),

@@ -77,15 +77,56 @@ pub struct Request {
 /// Default deadline of each HTTP request and KDC exchange.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How the note of [`open_directory`]'s second try begins.
+const SEALED_NOTE: &str = "Kerberos bind refused inside TLS";
+
+/// Open the directory session. A domain controller that refuses a Kerberos bind
+/// inside TLS (Samba, unless configured otherwise) is asked again over plain
+/// `ldap://`, which the Kerberos bind seals: doctor only reads, and the wizard does
+/// the same after asking.
+fn open_directory(
+    settings: locate::Settings,
+    bind: Bind,
+    notes: &mut Collect,
+) -> Result<Session, String> {
+    let again = match &bind {
+        Bind::Kerberos(login) => Some((settings.clone(), login.clone())),
+        Bind::Simple { .. } => None,
+    };
+    let first = Session::open(settings, bind, notes);
+    let url = match &first {
+        Err(crate::provision::Error::Bind {
+            url,
+            cause:
+                crate::ad::ldap::LdapError::KerberosBind {
+                    cause: crate::ad::sasl::KerberosBindFailure::SaslOverTlsRefused { .. },
+                    ..
+                },
+            ..
+        }) => url.clone(),
+        _ => return first.map_err(|e| e.to_string()),
+    };
+    let Some((mut settings, login)) = again else {
+        return first.map_err(|e| e.to_string());
+    };
+    let host = locate::host_of(url.split_once("://").map_or(url.as_str(), |(_, r)| r));
+    let sealed = format!("ldap://{host}");
+    notes.notes.push(format!(
+        "{SEALED_NOTE} by {url} (Samba): read over {sealed} instead, sealed by Kerberos"
+    ));
+    settings.options.url = sealed.clone();
+    settings.options.starttls = false;
+    settings.candidates = vec![sealed];
+    Session::open(settings, Bind::Kerberos(login), notes).map_err(|e| e.to_string())
+}
+
 /// Run the five steps.
 pub fn run(request: Request) -> Report {
     let started = std::time::Instant::now();
     let target = &request.target;
     let mut notes = Collect::default();
     let mut session: Result<Session, String> = match request.directory {
-        DirectoryAccess::Bind { settings, bind } => {
-            Session::open(*settings, bind, &mut notes).map_err(|e| e.to_string())
-        }
+        DirectoryAccess::Bind { settings, bind } => open_directory(*settings, bind, &mut notes),
         DirectoryAccess::Unavailable(why) => Err(why),
     };
 
@@ -97,6 +138,10 @@ pub fn run(request: Request) -> Report {
         &dns.browser_host,
         request.now,
     );
+    let mut dir = dir;
+    for note in notes.notes.iter().filter(|n| n.starts_with(SEALED_NOTE)) {
+        dir.report.fact("connection", note.clone());
+    }
     // 3. KDC: the directory's realm and its DC's KDC unless given.
     let realm = session
         .as_ref()
