@@ -690,7 +690,7 @@ fn wizard(given: &DirectoryArgs, no_dns_check: bool, ui: &mut Ui) -> anyhow::Res
     // Execution: from here a Ctrl-C is deferred until create has finished.
     STATE.store(EXECUTING, Ordering::SeqCst);
     say(
-        "creating: add the account (disabled), set its password, enable it, read its kvno, get the salt, prove the keys with the KDC, write the keytab ...",
+        "creating: add the account with its password, enabled, in one operation, read its kvno, get the salt, prove the keys with the KDC, write the keytab ...",
     );
     let password = match typed_password {
         Some(p) => p,

@@ -3,7 +3,7 @@
 //! [`prepare`] is read-only: the KDC must answer, the [`preflight`] must find nothing
 //! in the way, the bind account must have the rights the plan needs ([`access`]),
 //! the [`Plan`] is built (what `--dry-run` and the confirmation
-//! show), and the host is checked in DNS ([`dnscheck`]: warnings only). [`execute()`] runs it: add disabled, set the password, enable; kvno, salt,
+//! show), and the host is checked in DNS ([`dnscheck`]: warnings only). [`execute()`] runs it: one add with the password, enabled; kvno, salt,
 //! keys, proof, keytab. A failed LDAP step is undone (the account this run added is
 //! deleted again); a failed key step leaves the account in place and no keytab.
 
