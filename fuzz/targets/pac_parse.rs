@@ -17,7 +17,10 @@ pub fn check(data: &[u8]) {
     let _ = p.logon_info();
     let _ = p.client_info();
     let rc4 = Key::new(Enctype::RC4_HMAC, vec![0; 16]);
-    assert_eq!(v.verify_server_checksum(&rc4), p.verify_server_checksum(&rc4));
+    assert_eq!(
+        v.verify_server_checksum(&rc4),
+        p.verify_server_checksum(&rc4)
+    );
     let _ = p.verify_kdc_checksum(&Key::new(Enctype::AES256_CTS_HMAC_SHA1_96, vec![0; 32]));
 
     let kept: Vec<&pac::PacBuffer> = p

@@ -53,7 +53,8 @@ impl Origin {
         }
     }
 
-    fn at(file: Option<&Arc<str>>, place: &Place) -> Origin {
+    /// A place in file `file` (shared by every origin in it).
+    pub fn at(file: Option<&Arc<str>>, place: &Place) -> Origin {
         let mut o = Origin {
             file: file.cloned(),
             ..Origin::default()
@@ -272,85 +273,179 @@ pub fn verify_many<'a>(
     now: i64,
 ) -> Batch {
     let pieces = pieces.into_iter();
-    let mut entries: Vec<Entry> = Vec::with_capacity(pieces.size_hint().0);
-    let mut summary = Summary {
-        responses_skipped: responses,
-        ..Summary::default()
-    };
-    // Distinct pieces: their bytes (borrowed from the input), what they gave, and
-    // the next distinct piece with the same fingerprint.
-    let mut distinct: Vec<(Cow<'a, [u8]>, Distinct, Option<usize>)> = Vec::new();
-    // Fingerprint -> first distinct piece with it.
-    let mut index: HashMap<u64, usize, BuildHasherDefault<Prehashed>> = HashMap::default();
-    let hasher = std::hash::RandomState::new();
-    let mut check = Check {
-        keys,
-        service,
-        now,
-        token: Vec::new(),
-    };
-
+    let mut b = Batcher::new(keys, service, now);
+    b.entries.reserve(pieces.size_hint().0);
+    b.responses(responses);
     for piece in pieces {
+        b.add(piece);
+    }
+    b.finish()
+}
+
+/// A batch built piece by piece: [`verify_many`] adds pieces borrowed from the
+/// whole input; a log read in chunks adds each chunk's tokens with
+/// [`Batcher::add_at`] and keeps only where they were, reading an earlier token
+/// again only to tell a repeat from a token that merely has its fingerprint.
+pub struct Batcher<'k, 'a> {
+    check: Check<'k>,
+    entries: Vec<Entry>,
+    summary: Summary,
+    /// Distinct pieces, in order.
+    distinct: Vec<Seen<'a>>,
+    /// Fingerprint -> first distinct piece with it.
+    index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    hasher: std::hash::RandomState,
+}
+
+/// A distinct piece: its text, what it gave, and the next distinct piece with
+/// the same fingerprint.
+struct Seen<'a> {
+    text: Text<'a>,
+    outcome: Distinct,
+    next: Option<usize>,
+}
+
+enum Text<'a> {
+    /// The bytes, borrowed from the input (or owned).
+    Here(Cow<'a, [u8]>),
+    /// `len` bytes at `offset` in a log read in chunks.
+    At { offset: u64, len: usize },
+}
+
+/// Reads `len` bytes at `offset` of the log again (`None` when it cannot).
+pub type Recall<'r> = dyn FnMut(u64, usize) -> Option<Vec<u8>> + 'r;
+
+impl<'k, 'a> Batcher<'k, 'a> {
+    pub fn new(keys: &'k KeyCache<'k>, service: Option<&'k Principal>, now: i64) -> Self {
+        Batcher {
+            check: Check {
+                keys,
+                service,
+                now,
+                token: Vec::new(),
+            },
+            entries: Vec::new(),
+            summary: Summary::default(),
+            distinct: Vec::new(),
+            index: HashMap::default(),
+            hasher: std::hash::RandomState::new(),
+        }
+    }
+
+    /// Server tokens a scan skipped.
+    pub fn responses(&mut self, n: usize) {
+        self.summary.responses_skipped += n;
+    }
+
+    pub fn add(&mut self, piece: Piece<'a>) {
         let (origin, key) = match piece {
             Piece::NotATicket { origin, why } => {
-                summary.skipped_files.push(Skipped { origin, why });
-                continue;
+                self.summary.skipped_files.push(Skipped { origin, why });
+                return;
             }
             Piece::Token { origin, base64 } => (origin, PieceKey::Token(base64)),
             Piece::Capture { origin, bytes } => (origin, PieceKey::Capture(bytes)),
         };
-        let bytes = key.bytes();
-        let fp = fingerprint(&hasher, bytes);
-        let first = index.get(&fp).copied();
-        let mut same = first;
+        match self.find(key.bytes(), &mut |_, _| None) {
+            (_, Ok(d)) => self.repeat(d, &origin),
+            (fp, Err(last)) => {
+                let got = match &key {
+                    PieceKey::Token(b64) => self.check.token(b64, origin),
+                    PieceKey::Capture(bytes) => self.check.capture(bytes, origin),
+                };
+                self.insert(fp, last, Text::Here(key.into_bytes()), got);
+            }
+        }
+    }
+
+    /// A token of a log read in chunks, `offset` bytes into it; `recall` reads
+    /// earlier tokens again.
+    pub fn add_at(&mut self, origin: Origin, base64: &str, offset: u64, recall: &mut Recall<'_>) {
+        let (fp, found) = self.find(base64.as_bytes(), recall);
+        match found {
+            Ok(d) => self.repeat(d, &origin),
+            Err(last) => {
+                let got = self.check.token(base64, origin);
+                let len = base64.len();
+                self.insert(fp, last, Text::At { offset, len }, got);
+            }
+        }
+    }
+
+    /// The fingerprint of `bytes`, and the distinct piece they repeat, or else
+    /// the last distinct piece with their fingerprint.
+    fn find(
+        &mut self,
+        bytes: &[u8],
+        recall: &mut Recall<'_>,
+    ) -> (u64, Result<usize, Option<usize>>) {
+        let fp = fingerprint(&self.hasher, bytes);
+        let mut same = self.index.get(&fp).copied();
         let mut last = None;
         while let Some(d) = same {
-            if distinct[d].0.as_ref() == bytes {
-                break;
+            let seen = &mut self.distinct[d];
+            let equal = match &seen.text {
+                Text::Here(b) => b.as_ref() == bytes,
+                &Text::At { offset, len } => {
+                    len == bytes.len()
+                        && match recall(offset, len) {
+                            // Read again once: later repeats compare in memory.
+                            Some(b) if b == bytes => {
+                                seen.text = Text::Here(Cow::Owned(b));
+                                true
+                            }
+                            _ => false,
+                        }
+                }
+            };
+            if equal {
+                return (fp, Ok(d));
             }
             last = Some(d);
-            same = distinct[d].2;
+            same = seen.next;
         }
-        if let Some(d) = same {
-            // A repeat: count it on everything the first one gave.
-            match &distinct[d].1 {
-                Distinct::Entries(range) => {
-                    summary.seen += 1;
-                    for e in &mut entries[range.clone()] {
-                        e.seen += 1;
-                        if e.also_at.len() < MAX_PLACES {
-                            let mut o = origin.clone();
-                            o.ticket.clone_from(&e.origin.ticket);
-                            e.also_at.push(o);
-                        }
+        (fp, Err(last))
+    }
+
+    /// A repeat: counted on everything the first one gave.
+    fn repeat(&mut self, d: usize, origin: &Origin) {
+        let summary = &mut self.summary;
+        match &self.distinct[d].outcome {
+            Distinct::Entries(range) => {
+                summary.seen += 1;
+                for e in &mut self.entries[range.clone()] {
+                    e.seen += 1;
+                    if e.also_at.len() < MAX_PLACES {
+                        let mut o = origin.clone();
+                        o.ticket.clone_from(&e.origin.ticket);
+                        e.also_at.push(o);
                     }
                 }
-                Distinct::Response => summary.responses_skipped += 1,
-                Distinct::Filtered(n) => {
-                    summary.seen += 1;
-                    summary.filtered_out += n;
-                }
-                Distinct::NotATicket => {}
             }
-            continue;
+            Distinct::Response => summary.responses_skipped += 1,
+            Distinct::Filtered(n) => {
+                summary.seen += 1;
+                summary.filtered_out += n;
+            }
+            Distinct::NotATicket => {}
         }
-        let this = distinct.len();
+    }
+
+    fn insert(&mut self, fp: u64, last: Option<usize>, text: Text<'a>, got: Checked) {
+        let this = self.distinct.len();
         match last {
-            Some(l) => distinct[l].2 = Some(this),
+            Some(l) => self.distinct[l].next = Some(this),
             None => {
-                index.insert(fp, this);
+                self.index.insert(fp, this);
             }
         }
-        let got = match &key {
-            PieceKey::Token(b64) => check.token(b64, origin),
-            PieceKey::Capture(bytes) => check.capture(bytes, origin),
-        };
+        let summary = &mut self.summary;
         let outcome = match got {
             Checked::Entries(new) => {
                 summary.seen += 1;
-                let start = entries.len();
-                entries.extend(new);
-                Distinct::Entries(start..entries.len())
+                let start = self.entries.len();
+                self.entries.extend(new);
+                Distinct::Entries(start..self.entries.len())
             }
             Checked::Response => {
                 summary.responses_skipped += 1;
@@ -366,14 +461,27 @@ pub fn verify_many<'a>(
                 Distinct::NotATicket
             }
         };
-        distinct.push((key.into_bytes(), outcome, None));
+        self.distinct.push(Seen {
+            text,
+            outcome,
+            next: None,
+        });
     }
-    summary.distinct = distinct
-        .iter()
-        .filter(|d| !matches!(d.1, Distinct::NotATicket))
-        .count();
-    summarise(&entries, &mut summary);
-    Batch { entries, summary }
+
+    pub fn finish(self) -> Batch {
+        let Batcher {
+            entries,
+            mut summary,
+            distinct,
+            ..
+        } = self;
+        summary.distinct = distinct
+            .iter()
+            .filter(|d| !matches!(d.outcome, Distinct::NotATicket))
+            .count();
+        summarise(&entries, &mut summary);
+        Batch { entries, summary }
+    }
 }
 
 enum PieceKey<'a> {
@@ -444,14 +552,14 @@ enum Checked {
 }
 
 /// What checking one distinct piece needs, and a buffer for decoded tokens.
-struct Check<'k, 'p> {
+struct Check<'k> {
     keys: &'k KeyCache<'k>,
-    service: Option<&'p Principal>,
+    service: Option<&'k Principal>,
     now: i64,
     token: Vec<u8>,
 }
 
-impl Check<'_, '_> {
+impl Check<'_> {
     fn token(&mut self, base64: &str, origin: Origin) -> Checked {
         if let Err(e) = scan::decode_base64_into(base64, &mut self.token) {
             return malformed(origin, format!("the token is not base64: {e}"));

@@ -58,18 +58,29 @@ pub struct Scan<'a> {
     pub units: usize,
 }
 
-/// Is this a HAR file: a JSON object with `"log"` and `"entries"` near its start?
-pub fn is_har(input: &[u8]) -> bool {
-    let start = input
+/// Where the content starts, after whitespace and a UTF-8 byte order mark.
+fn content_start(input: &[u8]) -> usize {
+    input
         .iter()
         .position(|b| !b.is_ascii_whitespace() && *b != 0xef && *b != 0xbb && *b != 0xbf)
-        .unwrap_or(input.len());
+        .unwrap_or(input.len())
+}
+
+/// Is this a HAR file: a JSON object with `"log"` and `"entries"` near its start?
+pub fn is_har(input: &[u8]) -> bool {
+    let start = content_start(input);
     if input.get(start) != Some(&b'{') {
         return false;
     }
     let head = &input[start..input.len().min(start + 4096)];
     memchr::memmem::find(head, b"\"log\"").is_some()
         && memchr::memmem::find(input, b"\"entries\"").is_some()
+}
+
+/// Could an input that starts with `head` be a HAR, as [`is_har`] reads the
+/// whole input? Not when its content starts with anything but `{`.
+pub fn may_be_har(head: &[u8]) -> bool {
+    head.get(content_start(head)).is_none_or(|&b| b == b'{')
 }
 
 /// Find the tokens in `input`: a HAR when [`is_har`] says so (an unreadable HAR is
