@@ -170,6 +170,7 @@ impl<'a> Reader<'a> {
     }
 
     #[cold]
+    #[inline(never)]
     fn bad(&self, offset: usize, field: &'static str, problem: &'static str) -> DerError {
         DerError::BadValue {
             offset,
@@ -270,20 +271,54 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must have tag `tag`: a reader over its contents.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn element(&mut self, tag: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
+        // Most elements have the tag expected and a length of at most 2 bytes that
+        // fits; anything else (and every error) takes the long way. The tag stays
+        // out of the result: (tag, Reader) tuples made the hot path stall on
+        // stores of single bytes read back as words.
+        let (pos, end) = (self.pos, self.end);
+        let rest = self.buf.get(pos..end).unwrap_or_default();
+        let (header, len) = match *rest {
+            [t, len, ..] if t == tag && len < 0x80 => (2, usize::from(len)),
+            [t, 0x81, len, ..] if t == tag => (3, usize::from(len)),
+            [t, 0x82, hi, lo, ..] if t == tag => (4, usize::from(hi) << 8 | usize::from(lo)),
+            _ => return self.element_long(tag, field),
+        };
+        if tag & 0x1f == 0x1f || len > rest.len() - header {
+            return self.element_long(tag, field);
+        }
+        self.pos = pos + header + len;
+        Ok(Reader {
+            buf: self.buf,
+            pos: pos + header,
+            end: pos + header + len,
+            name: field,
+        })
+    }
+
+    /// [`Reader::element`] for longer lengths, and the errors.
+    #[inline(never)]
+    fn element_long(&mut self, tag: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
         match self.peek() {
-            Some(found) if found != tag => Err(DerError::UnexpectedTag {
-                offset: self.pos,
-                field,
-                expected: tag_name(tag),
-                found,
-            }),
+            Some(found) if found != tag => Err(self.unexpected(field, tag, found)),
             _ => Ok(self.any(field)?.1),
         }
     }
 
-    #[inline]
+    /// Errors are built out of line: the readers above stay small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn unexpected(&self, field: &'static str, expected: u8, found: u8) -> DerError {
+        DerError::UnexpectedTag {
+            offset: self.pos,
+            field,
+            expected: tag_name(expected),
+            found,
+        }
+    }
+
+    #[inline(always)]
     pub(crate) fn sequence(&mut self, field: &'static str) -> Result<Reader<'a>, DerError> {
         self.element(SEQUENCE, field)
     }
@@ -293,7 +328,7 @@ impl<'a> Reader<'a> {
     /// The `[n]` wrapper of field `field` when it is next, else None (absent
     /// OPTIONAL field). A field numbered below `n` here is repeated or out of order;
     /// an element that is not context-tagged is an error.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn optional(
         &mut self,
         n: u8,
@@ -303,12 +338,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         if tag & 0xe0 != 0xa0 || tag & 0x1f == 0x1f {
-            return Err(DerError::UnexpectedTag {
-                offset: self.pos,
-                field,
-                expected: tag_name(ctx(n)),
-                found: tag,
-            });
+            return Err(self.unexpected(field, ctx(n), tag));
         }
         match (tag & 0x1f).cmp(&n) {
             std::cmp::Ordering::Greater => Ok(None),
@@ -322,7 +352,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The `[n]` wrapper of required field `field`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn required(&mut self, n: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
         let at = self.pos;
         self.optional(n, field)?
@@ -330,7 +360,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Required field `[n]` holding exactly one value, read by `read`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn field<T>(
         &mut self,
         n: u8,
@@ -341,7 +371,7 @@ impl<'a> Reader<'a> {
     }
 
     /// OPTIONAL field `[n]` holding exactly one value, read by `read`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn optional_field<T>(
         &mut self,
         n: u8,
@@ -353,7 +383,7 @@ impl<'a> Reader<'a> {
 
     /// This element holds exactly one value, read by `read` (given the element's
     /// field name).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn only<T, E: From<DerError>>(
         mut self,
         read: impl FnOnce(&mut Reader<'a>, &'static str) -> Result<T, E>,

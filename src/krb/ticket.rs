@@ -433,8 +433,10 @@ pub fn decrypt_ticket(ticket: &Ticket, key: &Key) -> Result<EncTicketPart, Ticke
             key: key.enctype(),
         });
     }
-    let plain = crypto::decrypt(key, KEY_USAGE_TICKET, &ticket.enc_part.cipher)?;
-    parse_enc_ticket_part(&plain)
+    let mut plain = crypto::decrypt(key, KEY_USAGE_TICKET, &ticket.enc_part.cipher)?;
+    let part = parse_enc_ticket_part(&plain);
+    crypto::wipe(&mut plain);
+    part
 }
 
 /// [`decrypt_ticket`] with a key prepared once for usage 2 (many tickets, one
@@ -450,11 +452,13 @@ pub fn decrypt_ticket_with(
         });
     }
     debug_assert_eq!(key.usage(), KEY_USAGE_TICKET);
-    let plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
+    let mut plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
     let skip = crypto::confounder_len(key.enctype())
         .unwrap_or(0)
         .min(plain.len());
-    parse_enc_ticket_part(&plain[skip..])
+    let part = parse_enc_ticket_part(&plain[skip..]);
+    crypto::wipe(&mut plain);
+    part
 }
 
 /// Encode and encrypt `part` into a ticket for `sname` (tests and fixtures build
