@@ -184,7 +184,7 @@ fn main() {
         if let Ok(u) = spnego::unwrap_token(&token)
             && let Inner::ApReq(der) = u.inner
         {
-            ap_reqs.push((name.clone(), der));
+            ap_reqs.push((name.clone(), der.to_vec()));
         }
     }
 

@@ -36,10 +36,13 @@ fn main() {
         w.write_all(g.log_line(i).as_bytes()).unwrap();
     }
     w.flush().unwrap();
+    let (encrypted, pac) = g.payload();
     eprintln!(
         "wrote {n} requests to {} (keytab {}, service {})",
         dir.join("access.log").display(),
         dir.join("svc.keytab").display(),
         negotiate_gen::SERVICE
     );
+    // benches/verify-log.sh compares with openssl over these sizes.
+    eprintln!("each ticket: {encrypted} bytes decrypted and HMAC-checked, a {pac}-byte PAC signed");
 }

@@ -206,20 +206,96 @@ fn truncated_logon_info_is_an_error_at_every_length() {
     }
 }
 
+/// Checksum buffers whose signatures overlap (the KDC one at 56, the server one
+/// at 62 with its type inside the KDC signature) or coincide: the signed bytes
+/// are still the PAC with every signature byte zeroed.
+#[test]
+fn overlapping_signature_buffers_are_zeroed_once() {
+    use spnkt::krb::crypto::{ChecksumKey, make_checksum};
+    let key = Key::new(Enctype::AES256_CTS_HMAC_SHA1_96, vec![5; 32]);
+    let entry = |ty: u32, offset: u64| {
+        let mut e = ty.to_le_bytes().to_vec();
+        e.extend_from_slice(&16u32.to_le_bytes());
+        e.extend_from_slice(&offset.to_le_bytes());
+        e
+    };
+    // Header, three PAC_INFO_BUFFERs, then the data from offset 56.
+    let mut raw = vec![3, 0, 0, 0, 0, 0, 0, 0];
+    raw.extend(entry(pac::PAC_PRIVSVR_CHECKSUM, 56));
+    raw.extend(entry(pac::PAC_SERVER_CHECKSUM, 62));
+    raw.extend(entry(pac::PAC_PRIVSVR_CHECKSUM, 56));
+    raw.extend((0..100u8).map(|b| b ^ 0xa5));
+    raw[56..60].copy_from_slice(&16u32.to_le_bytes());
+    raw[62..66].copy_from_slice(&16u32.to_le_bytes());
+    // Zeroed by hand: the signatures at 60..72 and 66..78.
+    let mut zeroed = raw.clone();
+    zeroed[60..72].fill(0);
+    zeroed[66..78].fill(0);
+    let c = make_checksum(&key, pac::KEY_USAGE_PAC_CHECKSUM, &zeroed).unwrap();
+    raw[66..78].copy_from_slice(&c.data);
+    let prepared = ChecksumKey::new(&key, pac::KEY_USAGE_PAC_CHECKSUM).unwrap();
+    let owned = pac::parse_pac(&raw).unwrap();
+    owned.verify_server_checksum(&key).unwrap();
+    owned.verify_server_checksum_with(&prepared).unwrap();
+    let view = pac::PacRef::parse(&raw).unwrap();
+    view.verify_server_checksum(&key).unwrap();
+    view.verify_server_checksum_with(&prepared).unwrap();
+    // A signed byte after the signatures changed.
+    raw[100] ^= 1;
+    assert_eq!(
+        pac::PacRef::parse(&raw)
+            .unwrap()
+            .verify_server_checksum_with(&prepared),
+        Err(PacError::ServerChecksumMismatch)
+    );
+}
+
+/// The Samba PAC with bytes replaced (indices wrap around) and cut to `cut` bytes.
+fn mutated_samba_pac(edits: Vec<(usize, u8)>, cut: usize) -> Vec<u8> {
+    let mut b = samba_pac();
+    for (i, v) in edits {
+        let n = b.len();
+        b[i % n] = v;
+    }
+    b.truncate(cut.max(1));
+    b
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    /// The in-place reader says what `parse_pac` says, and checks the server
+    /// signature the same way, on any mutation of a real PAC.
+    #[test]
+    fn pac_ref_agrees_with_parse_pac(
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+        cut in 0usize..700,
+    ) {
+        use spnkt::krb::crypto::ChecksumKey;
+        let b = mutated_samba_pac(edits, cut);
+        let owned = pac::parse_pac(&b);
+        let view = pac::PacRef::parse(&b);
+        prop_assert_eq!(view.clone().map(|v| v.to_pac()), owned.clone());
+        if let (Ok(p), Ok(v)) = (owned, view) {
+            let types: Vec<u32> = v.buffers().map(|(t, _)| t).collect();
+            prop_assert_eq!(types, p.buffers.iter().map(|b| b.ty).collect::<Vec<_>>());
+            prop_assert_eq!(v.logon_info(), p.logon_info());
+            for key in [rc4(SAMBA_SERVER_KEY), rc4(SAMBA_KDC_KEY)] {
+                let prepared = ChecksumKey::new(&key, pac::KEY_USAGE_PAC_CHECKSUM).unwrap();
+                let expected = p.verify_server_checksum(&key);
+                prop_assert_eq!(v.verify_server_checksum(&key), expected.clone());
+                prop_assert_eq!(v.verify_server_checksum_with(&prepared), expected.clone());
+                prop_assert_eq!(p.verify_server_checksum_with(&prepared), expected);
+            }
+        }
+    }
 
     #[test]
     fn mutated_samba_pac_never_panics(
         edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
         cut in 0usize..700,
     ) {
-        let mut b = samba_pac();
-        for (i, v) in edits {
-            let n = b.len();
-            b[i % n] = v;
-        }
-        b.truncate(cut.max(1));
+        let b = mutated_samba_pac(edits, cut);
         if let Ok(p) = pac::parse_pac(&b) {
             let _ = p.logon_info();
             let _ = p.client_info();

@@ -5,8 +5,10 @@
 //! Each token is what a browser on a Windows domain sends: SPNEGO NegTokenInit →
 //! GSS krb5 AP-REQ with a 0x8003 checksum, the ticket AES256-encrypted with the
 //! service key (kvno 2) and carrying a real Windows PAC (logon information,
-//! re-signed with the service key), so an EncTicketPart of about 1.2 KB. Every
-//! token has its own client, session key and confounders.
+//! re-signed with the service key): a token of about 1.2 KB (1.6 KB of base64)
+//! whose EncTicketPart is about 840 bytes, 608 of them the PAC
+//! ([`Generator::payload`]). Every token has its own client, session key and
+//! confounders.
 
 use base64::Engine as _;
 use spnkt::krb::ap_req::{self, ApReq, Authenticator, GssFlags};
@@ -138,6 +140,26 @@ impl Generator {
             authenticator: enc,
         });
         spnego::wrap_ap_req(&ap, true)
+    }
+
+    /// What the service's crypto covers in each ticket: the bytes AES decrypts
+    /// and HMAC-SHA1 checks (confounder and EncTicketPart), and the PAC its
+    /// signature is computed over.
+    pub fn payload(&self) -> (usize, usize) {
+        let t = self.ticket(0);
+        let part = ticket::decrypt_ticket(&t, &self.key).unwrap();
+        // The ciphertext is that plus the 12-byte HMAC.
+        (t.enc_part.cipher.len() - 12, part.pac().unwrap().len())
+    }
+
+    /// The ticket inside token `i`, as the service reads it.
+    pub fn ticket(&self, i: u64) -> ticket::Ticket {
+        let token = self.token(i);
+        let d = spnkt::krb::evidence::detect_binary_token(&token).unwrap();
+        let spnkt::krb::evidence::Evidence::ApReq { ap_req, .. } = d.evidence else {
+            unreachable!("the generator makes AP-REQs")
+        };
+        ap_req.ticket
     }
 
     /// [`Generator::token`] in base64, as it appears after `Negotiate `.

@@ -73,7 +73,9 @@
 //! header on its own (curl -v) is a batch of one. `WWW-Authenticate` tokens and
 //! other server replies are counted and skipped. Identical tokens (or identical
 //! files) are verified once and counted. Exit status: 0 when every ticket
-//! verifies, 4 when one does not, 2 when the input holds no client token.
+//! verifies, 4 when one does not, 2 when the input holds no client token. A log
+//! file bigger than 1 MiB is read and verified a chunk at a time ([`stream`]):
+//! the same result, without holding the log in memory.
 //!
 //! ```text
 //! {
@@ -110,7 +112,9 @@ use crate::exit::CliError;
 use crate::krb::Principal;
 use crate::krb::evidence;
 use crate::krb::keytab::Keytab;
-use crate::krb::scan::ScanKind;
+use crate::krb::scan::{self, ScanKind};
+
+mod stream;
 
 /// Largest input read: a busy server's log of a day (a ccache with thousands of
 /// tickets is a few MB).
@@ -174,17 +178,29 @@ struct Many<'a> {
 }
 
 impl Many<'_> {
+    /// `total`: how many pieces `pieces` yields (a log's are not collected first).
     fn run<'p>(
         self,
         ui: &mut Ui,
-        pieces: Vec<batch::Piece<'p>>,
+        pieces: impl IntoIterator<Item = batch::Piece<'p>>,
+        total: usize,
         responses: usize,
         service: Option<&Principal>,
         now: i64,
     ) -> anyhow::Result<Outcome> {
         let keys = KeyCache::new(self.keytab);
-        let total = pieces.len();
         let result = batch::verify_many(&keys, pieces, responses, service, now);
+        self.report(ui, &result, total, service)
+    }
+
+    /// The outcome of `result`, a batch of `total` pieces.
+    fn report(
+        self,
+        ui: &mut Ui,
+        result: &batch::Batch,
+        total: usize,
+        service: Option<&Principal>,
+    ) -> anyhow::Result<Outcome> {
         let s = &result.summary;
         let mut detected = self.detected;
         if self.format != "directory" && s.distinct < total {
@@ -236,7 +252,7 @@ impl Many<'_> {
             String::new()
         } else {
             render_batch(
-                &result,
+                result,
                 &detected,
                 self.keytab_path,
                 self.keytab.entries.len(),
@@ -295,7 +311,12 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
             detected: what,
             units: plural(files.len(), "file", "files"),
         };
-        return b.run(ui, all, responses, service.as_ref(), now);
+        let total = all.len();
+        return b.run(ui, all, total, responses, service.as_ref(), now);
+    }
+    if let Some(outcome) = verify_big_log(ui, ticket, &keytab, &keytab_path, service.as_ref(), now)?
+    {
+        return Ok(outcome);
     }
     let input = read_input(ticket)?;
     let detected = match batch::recognise(&input) {
@@ -316,9 +337,9 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 },
                 plural(scan.tokens.len(), "Negotiate token", "Negotiate tokens"),
             );
-            let responses = scan.responses;
+            let (responses, total) = (scan.responses, scan.tokens.len());
             let file = (ticket.as_os_str() != "-").then(|| ticket.display().to_string());
-            let pieces: Vec<_> = batch::pieces(file.as_deref(), scan).collect();
+            let pieces = batch::pieces(file.as_deref(), scan);
             let b = Many {
                 keytab: &keytab,
                 keytab_path: &keytab_path,
@@ -327,7 +348,7 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
                 detected: what,
                 units,
             };
-            return b.run(ui, pieces, responses, service.as_ref(), now);
+            return b.run(ui, pieces, total, responses, service.as_ref(), now);
         }
         Err(batch::InputError::Evidence(e)) => return Err(undetected(ticket, &input, &e).into()),
         Err(batch::InputError::Har(e)) => {
@@ -361,6 +382,62 @@ pub fn run(args: &VerifyArgs, ui: &mut Ui) -> anyhow::Result<Outcome> {
     conclude(Outcome { human, json }, &report.results)
 }
 
+/// A log file bigger than one chunk, read and verified a chunk at a time
+/// ([`stream`]); `None` for anything else (standard input, a possible HAR,
+/// a capture, fewer than two tokens): it is read whole.
+fn verify_big_log(
+    ui: &mut Ui,
+    ticket: &Path,
+    keytab: &Keytab,
+    keytab_path: &Path,
+    service: Option<&Principal>,
+    now: i64,
+) -> anyhow::Result<Option<Outcome>> {
+    if ticket.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let name = format!("ticket {}", ticket.display());
+    let mut file = std::fs::File::open(ticket).with_context(|| format!("cannot read {name}"))?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    if !(stream::CHUNK as u64..=MAX_INPUT).contains(&size) {
+        return Ok(None);
+    }
+    let mut head = Vec::with_capacity(4096);
+    (&mut file)
+        .take(4096)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {name}"))?;
+    if scan::may_be_har(&head) {
+        return Ok(None);
+    }
+    std::io::Seek::rewind(&mut file).with_context(|| format!("cannot read {name}"))?;
+    let keys = KeyCache::new(keytab);
+    let path = ticket.display().to_string();
+    let with = stream::Verify {
+        keys: &keys,
+        service,
+        now,
+        file: Some(&path),
+    };
+    let Some(log) = stream::verify_log(ticket, file, &with, stream::CHUNK, MAX_INPUT)? else {
+        return Ok(None);
+    };
+    let units = plural(log.lines, "line", "lines");
+    let b = Many {
+        keytab,
+        keytab_path,
+        input_name: path.clone(),
+        format: "log",
+        detected: format!(
+            "{}: a log with {} in {units}",
+            display_name(ticket),
+            plural(log.tokens, "Negotiate token", "Negotiate tokens"),
+        ),
+        units,
+    };
+    b.report(ui, &log.batch, log.tokens, service).map(Some)
+}
+
 fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "standard input".to_owned()
@@ -377,11 +454,7 @@ fn read_limited(r: impl std::io::Read, size: u64, name: &str) -> anyhow::Result<
         .read_to_end(&mut buf)
         .with_context(|| format!("cannot read {name}"))?;
     if buf.len() as u64 > MAX_INPUT {
-        return Err(
-            CliError::usage(format!("{name} is larger than {} MiB", MAX_INPUT >> 20))
-                .hint("split the log (split -l 1000000) and verify each part")
-                .into(),
-        );
+        return Err(stream::too_large(name, MAX_INPUT));
     }
     Ok(buf)
 }

@@ -14,7 +14,8 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -33,7 +34,8 @@ pub const TOP: usize = 10;
 /// which ticket of a container.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    pub file: Option<String>,
+    /// Shared by every origin in the same file.
+    pub file: Option<Arc<str>>,
     pub line: Option<usize>,
     /// 0-based index into the HAR's `log.entries`.
     pub har_entry: Option<usize>,
@@ -46,13 +48,17 @@ pub struct Origin {
 impl Origin {
     pub fn file(name: Option<&str>) -> Origin {
         Origin {
-            file: name.map(str::to_owned),
+            file: name.map(Arc::from),
             ..Origin::default()
         }
     }
 
-    fn at(name: Option<&str>, place: &Place) -> Origin {
-        let mut o = Origin::file(name);
+    /// A place in file `file` (shared by every origin in it).
+    pub fn at(file: Option<&Arc<str>>, place: &Place) -> Origin {
+        let mut o = Origin {
+            file: file.cloned(),
+            ..Origin::default()
+        };
         match place {
             Place::Line(l) => o.line = Some(*l),
             Place::HarEntry { index, method, url } => {
@@ -147,9 +153,9 @@ pub enum Piece<'a> {
 
 /// The pieces of a scanned log or HAR from file `name`.
 pub fn pieces<'a>(name: Option<&str>, scan: Scan<'a>) -> impl Iterator<Item = Piece<'a>> {
-    let name = name.map(str::to_owned);
+    let name: Option<Arc<str>> = name.map(Arc::from);
     scan.tokens.into_iter().map(move |f| Piece::Token {
-        origin: Origin::at(name.as_deref(), &f.place),
+        origin: Origin::at(name.as_ref(), &f.place),
         base64: f.base64,
     })
 }
@@ -266,63 +272,180 @@ pub fn verify_many<'a>(
     service: Option<&Principal>,
     now: i64,
 ) -> Batch {
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut summary = Summary {
-        responses_skipped: responses,
-        ..Summary::default()
-    };
-    // Distinct pieces: their bytes (borrowed from the input), and what they gave.
-    let mut seen_keys: Vec<Cow<'a, [u8]>> = Vec::new();
-    let mut outcome: Vec<Distinct> = Vec::new();
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-    let hasher = std::hash::RandomState::new();
-
+    let pieces = pieces.into_iter();
+    let mut b = Batcher::new(keys, service, now);
+    b.entries.reserve(pieces.size_hint().0);
+    b.responses(responses);
     for piece in pieces {
+        b.add(piece);
+    }
+    b.finish()
+}
+
+/// A batch built piece by piece: [`verify_many`] adds pieces borrowed from the
+/// whole input; a log read in chunks adds each chunk's tokens with
+/// [`Batcher::add_at`] and keeps only where they were, reading an earlier token
+/// again only to tell a repeat from a token that merely has its fingerprint.
+pub struct Batcher<'k, 'a> {
+    check: Check<'k>,
+    entries: Vec<Entry>,
+    summary: Summary,
+    /// Distinct pieces, in order.
+    distinct: Vec<Seen<'a>>,
+    /// Fingerprint -> first distinct piece with it.
+    index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    hasher: std::hash::RandomState,
+}
+
+/// A distinct piece: its text, what it gave, and the next distinct piece with
+/// the same fingerprint.
+struct Seen<'a> {
+    text: Text<'a>,
+    outcome: Distinct,
+    next: Option<usize>,
+}
+
+enum Text<'a> {
+    /// The bytes, borrowed from the input (or owned).
+    Here(Cow<'a, [u8]>),
+    /// `len` bytes at `offset` in a log read in chunks.
+    At { offset: u64, len: usize },
+}
+
+/// Reads `len` bytes at `offset` of the log again (`None` when it cannot).
+pub type Recall<'r> = dyn FnMut(u64, usize) -> Option<Vec<u8>> + 'r;
+
+impl<'k, 'a> Batcher<'k, 'a> {
+    pub fn new(keys: &'k KeyCache<'k>, service: Option<&'k Principal>, now: i64) -> Self {
+        Batcher {
+            check: Check {
+                keys,
+                service,
+                now,
+                token: Vec::new(),
+            },
+            entries: Vec::new(),
+            summary: Summary::default(),
+            distinct: Vec::new(),
+            index: HashMap::default(),
+            hasher: std::hash::RandomState::new(),
+        }
+    }
+
+    /// Server tokens a scan skipped.
+    pub fn responses(&mut self, n: usize) {
+        self.summary.responses_skipped += n;
+    }
+
+    pub fn add(&mut self, piece: Piece<'a>) {
         let (origin, key) = match piece {
             Piece::NotATicket { origin, why } => {
-                summary.skipped_files.push(Skipped { origin, why });
-                continue;
+                self.summary.skipped_files.push(Skipped { origin, why });
+                return;
             }
             Piece::Token { origin, base64 } => (origin, PieceKey::Token(base64)),
             Piece::Capture { origin, bytes } => (origin, PieceKey::Capture(bytes)),
         };
-        let bytes = key.bytes();
-        let fp = fingerprint(&hasher, bytes);
-        let slot = index.entry(fp).or_default();
-        if let Some(&d) = slot.iter().find(|&&d| seen_keys[d].as_ref() == bytes) {
-            // A repeat: count it on everything the first one gave.
-            match &outcome[d] {
-                Distinct::Entries(range) => {
-                    summary.seen += 1;
-                    for e in &mut entries[range.clone()] {
-                        e.seen += 1;
-                        if e.also_at.len() < MAX_PLACES {
-                            let mut o = origin.clone();
-                            o.ticket.clone_from(&e.origin.ticket);
-                            e.also_at.push(o);
+        match self.find(key.bytes(), &mut |_, _| None) {
+            (_, Ok(d)) => self.repeat(d, &origin),
+            (fp, Err(last)) => {
+                let got = match &key {
+                    PieceKey::Token(b64) => self.check.token(b64, origin),
+                    PieceKey::Capture(bytes) => self.check.capture(bytes, origin),
+                };
+                self.insert(fp, last, Text::Here(key.into_bytes()), got);
+            }
+        }
+    }
+
+    /// A token of a log read in chunks, `offset` bytes into it; `recall` reads
+    /// earlier tokens again.
+    pub fn add_at(&mut self, origin: Origin, base64: &str, offset: u64, recall: &mut Recall<'_>) {
+        let (fp, found) = self.find(base64.as_bytes(), recall);
+        match found {
+            Ok(d) => self.repeat(d, &origin),
+            Err(last) => {
+                let got = self.check.token(base64, origin);
+                let len = base64.len();
+                self.insert(fp, last, Text::At { offset, len }, got);
+            }
+        }
+    }
+
+    /// The fingerprint of `bytes`, and the distinct piece they repeat, or else
+    /// the last distinct piece with their fingerprint.
+    fn find(
+        &mut self,
+        bytes: &[u8],
+        recall: &mut Recall<'_>,
+    ) -> (u64, Result<usize, Option<usize>>) {
+        let fp = fingerprint(&self.hasher, bytes);
+        let mut same = self.index.get(&fp).copied();
+        let mut last = None;
+        while let Some(d) = same {
+            let seen = &mut self.distinct[d];
+            let equal = match &seen.text {
+                Text::Here(b) => b.as_ref() == bytes,
+                &Text::At { offset, len } => {
+                    len == bytes.len()
+                        && match recall(offset, len) {
+                            // Read again once: later repeats compare in memory.
+                            Some(b) if b == bytes => {
+                                seen.text = Text::Here(Cow::Owned(b));
+                                true
+                            }
+                            _ => false,
                         }
+                }
+            };
+            if equal {
+                return (fp, Ok(d));
+            }
+            last = Some(d);
+            same = seen.next;
+        }
+        (fp, Err(last))
+    }
+
+    /// A repeat: counted on everything the first one gave.
+    fn repeat(&mut self, d: usize, origin: &Origin) {
+        let summary = &mut self.summary;
+        match &self.distinct[d].outcome {
+            Distinct::Entries(range) => {
+                summary.seen += 1;
+                for e in &mut self.entries[range.clone()] {
+                    e.seen += 1;
+                    if e.also_at.len() < MAX_PLACES {
+                        let mut o = origin.clone();
+                        o.ticket.clone_from(&e.origin.ticket);
+                        e.also_at.push(o);
                     }
                 }
-                Distinct::Response => summary.responses_skipped += 1,
-                Distinct::Filtered(n) => {
-                    summary.seen += 1;
-                    summary.filtered_out += n;
-                }
-                Distinct::NotATicket => {}
             }
-            continue;
+            Distinct::Response => summary.responses_skipped += 1,
+            Distinct::Filtered(n) => {
+                summary.seen += 1;
+                summary.filtered_out += n;
+            }
+            Distinct::NotATicket => {}
         }
-        slot.push(seen_keys.len());
-        let got = match &key {
-            PieceKey::Token(b64) => check_token(keys, b64, &origin, service, now),
-            PieceKey::Capture(bytes) => check_capture(keys, bytes, &origin, service, now),
-        };
-        let distinct = match got {
+    }
+
+    fn insert(&mut self, fp: u64, last: Option<usize>, text: Text<'a>, got: Checked) {
+        let this = self.distinct.len();
+        match last {
+            Some(l) => self.distinct[l].next = Some(this),
+            None => {
+                self.index.insert(fp, this);
+            }
+        }
+        let summary = &mut self.summary;
+        let outcome = match got {
             Checked::Entries(new) => {
                 summary.seen += 1;
-                let start = entries.len();
-                entries.extend(new);
-                Distinct::Entries(start..entries.len())
+                let start = self.entries.len();
+                self.entries.extend(new);
+                Distinct::Entries(start..self.entries.len())
             }
             Checked::Response => {
                 summary.responses_skipped += 1;
@@ -333,20 +456,32 @@ pub fn verify_many<'a>(
                 summary.filtered_out += n;
                 Distinct::Filtered(n)
             }
-            Checked::NotATicket(why) => {
+            Checked::NotATicket(origin, why) => {
                 summary.skipped_files.push(Skipped { origin, why });
                 Distinct::NotATicket
             }
         };
-        seen_keys.push(key.into_bytes());
-        outcome.push(distinct);
+        self.distinct.push(Seen {
+            text,
+            outcome,
+            next: None,
+        });
     }
-    summary.distinct = outcome
-        .iter()
-        .filter(|d| !matches!(d, Distinct::NotATicket))
-        .count();
-    summarise(&entries, &mut summary);
-    Batch { entries, summary }
+
+    pub fn finish(self) -> Batch {
+        let Batcher {
+            entries,
+            mut summary,
+            distinct,
+            ..
+        } = self;
+        summary.distinct = distinct
+            .iter()
+            .filter(|d| !matches!(d.outcome, Distinct::NotATicket))
+            .count();
+        summarise(&entries, &mut summary);
+        Batch { entries, summary }
+    }
 }
 
 enum PieceKey<'a> {
@@ -381,6 +516,27 @@ fn fingerprint(hasher: &std::hash::RandomState, bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The hasher of the fingerprint index: a fingerprint is already a keyed hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed (write_u64); fold anything else in anyway.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
 enum Distinct {
     Entries(std::ops::Range<usize>),
     Response,
@@ -392,49 +548,79 @@ enum Checked {
     Entries(Vec<Entry>),
     Response,
     Filtered(usize),
-    NotATicket(String),
+    NotATicket(Origin, String),
 }
 
-fn check_token(
-    keys: &KeyCache<'_>,
-    base64: &str,
-    origin: &Origin,
-    service: Option<&Principal>,
+/// What checking one distinct piece needs, and a buffer for decoded tokens.
+struct Check<'k> {
+    keys: &'k KeyCache<'k>,
+    service: Option<&'k Principal>,
     now: i64,
-) -> Checked {
-    let bytes = match scan::decode_base64(base64) {
-        Ok(b) => b,
-        Err(e) => return malformed(origin, format!("the token is not base64: {e}")),
-    };
-    match evidence::detect_token_undescribed(&bytes) {
-        Ok(d) => check_detected(keys, &d, origin, service, now),
-        Err(EvidenceError::Token {
-            error:
-                SpnegoError::ApRep { .. }
-                | SpnegoError::NoResponseToken { .. }
-                | SpnegoError::KrbError { .. },
-            ..
-        }) => Checked::Response,
-        Err(e) => malformed(origin, format!("the token does not decode: {e}")),
+    token: Vec<u8>,
+}
+
+impl Check<'_> {
+    fn token(&mut self, base64: &str, origin: Origin) -> Checked {
+        if let Err(e) = scan::decode_base64_into(base64, &mut self.token) {
+            return malformed(origin, format!("the token is not base64: {e}"));
+        }
+        match evidence::detect_token_undescribed(&self.token) {
+            Ok(d) => self.detected(&d, origin),
+            Err(EvidenceError::Token {
+                error:
+                    SpnegoError::ApRep { .. }
+                    | SpnegoError::NoResponseToken { .. }
+                    | SpnegoError::KrbError { .. },
+                ..
+            }) => Checked::Response,
+            Err(e) => malformed(origin, format!("the token does not decode: {e}")),
+        }
+    }
+
+    fn capture(&self, bytes: &[u8], origin: Origin) -> Checked {
+        match evidence::detect(bytes) {
+            Ok(d) => self.detected(&d, origin),
+            Err(e) => Checked::NotATicket(origin, e.to_string()),
+        }
+    }
+
+    fn detected(&self, detected: &Detected, origin: Origin) -> Checked {
+        let report = match super::analyse_detail(
+            self.keys,
+            detected,
+            self.service,
+            self.now,
+            super::Detail::Brief,
+        ) {
+            Ok(r) => r,
+            Err(SelectError::NoSuchService { found, .. }) => return Checked::Filtered(found.len()),
+            Err(SelectError::NoTickets { why }) => return Checked::NotATicket(origin, why),
+        };
+        let container = !matches!(
+            detected.evidence,
+            evidence::Evidence::ApReq { .. }
+                | evidence::Evidence::Ticket(_)
+                | evidence::Evidence::Ntlm { .. }
+        );
+        let mut results = report.results.into_iter().peekable();
+        let mut out = Vec::with_capacity(results.len());
+        let mut origin = Some(origin);
+        while let Some(r) = results.next() {
+            // The last result takes the origin, the others a copy.
+            let o = if results.peek().is_some() {
+                origin.clone()
+            } else {
+                origin.take()
+            };
+            out.push(entry(r, o.unwrap_or_default(), container));
+        }
+        Checked::Entries(out)
     }
 }
 
-fn check_capture(
-    keys: &KeyCache<'_>,
-    bytes: &[u8],
-    origin: &Origin,
-    service: Option<&Principal>,
-    now: i64,
-) -> Checked {
-    match evidence::detect(bytes) {
-        Ok(d) => check_detected(keys, &d, origin, service, now),
-        Err(e) => Checked::NotATicket(e.to_string()),
-    }
-}
-
-fn malformed(origin: &Origin, message: String) -> Checked {
+fn malformed(origin: Origin, message: String) -> Checked {
     Checked::Entries(vec![Entry {
-        origin: origin.clone(),
+        origin,
         seen: 1,
         also_at: Vec::new(),
         ok: false,
@@ -452,38 +638,13 @@ fn malformed(origin: &Origin, message: String) -> Checked {
     }])
 }
 
-fn check_detected(
-    keys: &KeyCache<'_>,
-    detected: &Detected,
-    origin: &Origin,
-    service: Option<&Principal>,
-    now: i64,
-) -> Checked {
-    let report = match super::analyse_detail(keys, detected, service, now, super::Detail::Brief) {
-        Ok(r) => r,
-        Err(SelectError::NoSuchService { found, .. }) => return Checked::Filtered(found.len()),
-        Err(SelectError::NoTickets { why }) => return Checked::NotATicket(why),
-    };
-    let container = !matches!(
-        detected.evidence,
-        evidence::Evidence::ApReq { .. }
-            | evidence::Evidence::Ticket(_)
-            | evidence::Evidence::Ntlm { .. }
-    );
-    Checked::Entries(
-        report
-            .results
-            .into_iter()
-            .map(|r| entry(r, origin, container))
-            .collect(),
-    )
-}
-
-fn entry(r: TicketResult, origin: &Origin, container: bool) -> Entry {
-    let mut origin = origin.clone();
+fn entry(r: TicketResult, mut origin: Origin, container: bool) -> Entry {
     if container {
         origin.ticket = Some(r.origin);
     }
+    let (enctype, kvno) = r
+        .ticket
+        .map_or((None, None), |t| (Some(t.enctype_name), t.kvno));
     Entry {
         origin,
         seen: 1,
@@ -491,8 +652,8 @@ fn entry(r: TicketResult, origin: &Origin, container: bool) -> Entry {
         ok: r.ok,
         service: r.service,
         client: r.client,
-        enctype: r.ticket.as_ref().map(|t| t.enctype_name.clone()),
-        kvno: r.ticket.as_ref().and_then(|t| t.kvno),
+        enctype,
+        kvno,
         keytab_slot: r.keytab_entry.map(|s| s.slot),
         cause: r.cause.map(|c| EntryCause {
             code: c.code.as_str(),

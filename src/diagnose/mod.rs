@@ -295,6 +295,8 @@ pub struct KeyCache<'k> {
     keytab: &'k Keytab,
     decrypt: Vec<OnceCell<Result<DecryptionKey, CryptoError>>>,
     checksum: Vec<OnceCell<Result<ChecksumKey, CryptoError>>>,
+    /// Each entry as reports name it (its principal formatted once).
+    slots: Vec<OnceCell<Slot>>,
 }
 
 impl<'k> KeyCache<'k> {
@@ -304,6 +306,7 @@ impl<'k> KeyCache<'k> {
             keytab,
             decrypt: (0..n).map(|_| OnceCell::new()).collect(),
             checksum: (0..n).map(|_| OnceCell::new()).collect(),
+            slots: (0..n).map(|_| OnceCell::new()).collect(),
         }
     }
 
@@ -316,6 +319,13 @@ impl<'k> KeyCache<'k> {
         self.decrypt[slot - 1].get_or_init(|| {
             DecryptionKey::new(&self.keytab.entries[slot - 1].key, ticket::KEY_USAGE_TICKET)
         })
+    }
+
+    /// Slot is 1-based.
+    fn slot(&self, slot: usize) -> Slot {
+        self.slots[slot - 1]
+            .get_or_init(|| Slot::new(slot, &self.keytab.entries[slot - 1]))
+            .clone()
     }
 
     fn checksum(&self, slot: usize) -> &Result<ChecksumKey, CryptoError> {
@@ -343,8 +353,9 @@ pub fn analyse(
 pub enum Detail {
     /// Everything `spnkt verify` prints for one capture.
     Full,
-    /// The verdict, cause, names and warnings only: no formatted times, flags or
-    /// PAC logon information (a batch of thousands keeps only those).
+    /// The verdict, cause, names, keytab slot and warnings only (a batch of
+    /// thousands keeps only those): every check runs, but no formatted times,
+    /// flags, keys tried, PAC, authenticator or delegation facts are kept.
     Brief,
 }
 
@@ -492,7 +503,7 @@ pub fn analyse_detail(
     }
 
     let mut results: Vec<TicketResult> = candidates
-        .iter()
+        .into_iter()
         .map(|c| verify_one(keys, c, now, detail))
         .collect();
     if let Some(first) = results.first_mut() {
@@ -535,10 +546,10 @@ fn ntlm_result(layers: &[Layer], message_type: u32) -> TicketResult {
 /// The usual reasons a browser falls back to NTLM.
 pub const NTLM_HINT: &str = "the usual causes: the SPN HTTP/<host in the URL> is missing or registered on two accounts (check with setspn -Q HTTP/host or spnkt spn); the site is not in the browser's intranet zone / not trusted for Negotiate (Chrome AuthServerAllowlist, Firefox network.negotiate-auth.trusted-uris); the host name in the URL does not match the SPN (an IP address or a CNAME the browser does not resolve); the client is not logged into the domain";
 
-fn empty_result(c: &Candidate<'_>) -> TicketResult {
+fn empty_result(c: &mut Candidate<'_>) -> TicketResult {
     let enc = &c.ticket.enc_part;
     TicketResult {
-        origin: c.origin.clone(),
+        origin: std::mem::take(&mut c.origin),
         service: Some(c.ticket.sname.to_string()),
         client: c.client.as_ref().map(ToString::to_string),
         ok: false,
@@ -579,9 +590,20 @@ enum Attempt {
     Failed,
 }
 
+/// `keys_tried`'s result for an integrity failure.
+const INTEGRITY_FAILED: &str = "integrity check failed";
+
+/// The keys tried on one ticket: listed in the report with [`Detail::Full`], and
+/// the first failure other than an integrity check kept for the cause.
+struct Tries {
+    detail: Detail,
+    other_error: Option<String>,
+}
+
 fn try_key(
     keys: &KeyCache<'_>,
     r: &mut TicketResult,
+    tries: &mut Tries,
     t: &Ticket,
     slot: usize,
     e: &KeytabEntry,
@@ -598,17 +620,24 @@ fn try_key(
             Err(err) => Err(TicketError::Crypto(err.clone())),
         }
     };
-    let text = match &res {
-        Ok(_) => "decrypted".to_owned(),
-        Err(TicketError::Crypto(CryptoError::IntegrityCheckFailed)) => {
-            "integrity check failed".to_owned()
-        }
-        Err(err) => err.to_string(),
+    let other_error = match &res {
+        Ok(_) | Err(TicketError::Crypto(CryptoError::IntegrityCheckFailed)) => None,
+        Err(err) => Some(err.to_string()),
     };
-    r.keys_tried.push(KeyTried {
-        slot: Slot::new(slot, e),
-        result: text,
-    });
+    if tries.detail == Detail::Full {
+        let text = match (&res, &other_error) {
+            (Ok(_), _) => "decrypted".to_owned(),
+            (Err(_), Some(text)) => text.clone(),
+            (Err(_), None) => INTEGRITY_FAILED.to_owned(),
+        };
+        r.keys_tried.push(KeyTried {
+            slot: keys.slot(slot),
+            result: text,
+        });
+    }
+    if tries.other_error.is_none() {
+        tries.other_error = other_error;
+    }
     match res {
         Ok(part) => Attempt::Decrypted(Box::new(part)),
         Err(_) => Attempt::Failed,
@@ -632,9 +661,13 @@ fn short_enctype(e: Enctype) -> String {
     }
 }
 
-fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) -> TicketResult {
+fn verify_one(keys: &KeyCache<'_>, mut c: Candidate<'_>, now: i64, detail: Detail) -> TicketResult {
     let keytab = keys.keytab;
-    let mut r = empty_result(c);
+    let mut r = empty_result(&mut c);
+    let mut tries = Tries {
+        detail,
+        other_error: None,
+    };
     let t = &c.ticket;
     let sname = &t.sname;
     let etype = t.enc_part.etype;
@@ -666,7 +699,7 @@ fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) 
 
     let mut decrypted: Option<(usize, &KeytabEntry, Box<EncTicketPart>)> = None;
     for &(slot, e) in &exact {
-        if let Attempt::Decrypted(part) = try_key(keys, &mut r, t, slot, e) {
+        if let Attempt::Decrypted(part) = try_key(keys, &mut r, &mut tries, t, slot, e) {
             decrypted = Some((slot, e, part));
             break;
         }
@@ -681,7 +714,7 @@ fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) 
             .filter(|(_, e)| kvno.is_some_and(|k| e.kvno != k))
             .collect();
         for &(slot, e) in &others {
-            if let Attempt::Decrypted(_) = try_key(keys, &mut r, t, slot, e) {
+            if let Attempt::Decrypted(_) = try_key(keys, &mut r, &mut tries, t, slot, e) {
                 let m = e.kvno;
                 fail(
                     &mut r,
@@ -764,11 +797,7 @@ fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) 
             return r;
         }
         // 4. The right slot is there and does not decrypt.
-        let non_integrity = r
-            .keys_tried
-            .iter()
-            .find(|k| k.result != "integrity check failed")
-            .map(|k| k.result.clone());
+        let non_integrity = tries.other_error;
         let kv = kvno.map(|k| format!(" (kvno {k})")).unwrap_or_default();
         let (message, hint) = match non_integrity {
             Some(err) if !etype.is_supported() => (
@@ -796,7 +825,7 @@ fn verify_one(keys: &KeyCache<'_>, c: &Candidate<'_>, now: i64, detail: Detail) 
 
     let (slot, entry, part) = decrypted.expect("checked above");
     r.ok = true;
-    r.keytab_entry = Some(Slot::new(slot, entry));
+    r.keytab_entry = Some(keys.slot(slot));
     r.client = Some(part.client.to_string());
     if let Some(container_client) = &c.client {
         if *container_client != part.client
@@ -963,23 +992,24 @@ fn check_pac(
     let Some(raw) = part.pac() else {
         return;
     };
-    let parsed = match pac::parse_pac(raw) {
+    let parsed = match pac::PacRef::parse(raw) {
         Ok(p) => p,
         Err(e) => {
-            r.pac = Some(PacFacts {
-                buffers: Vec::new(),
-                server_checksum: "unreadable",
-                server_checksum_error: Some(e.to_string()),
-                logon_info: None,
-                logon_info_error: None,
-            });
+            if detail == Detail::Full {
+                r.pac = Some(PacFacts {
+                    buffers: Vec::new(),
+                    server_checksum: "unreadable",
+                    server_checksum_error: Some(e.to_string()),
+                    logon_info: None,
+                    logon_info_error: None,
+                });
+            }
             r.warnings
                 .push(format!("the ticket's PAC does not parse: {e}"));
             return;
         }
     };
-    let buffers: Vec<u32> = parsed.buffers.iter().map(|b| b.ty).collect();
-    let has_server = buffers.contains(&pac::PAC_SERVER_CHECKSUM);
+    let has_server = parsed.buffer(pac::PAC_SERVER_CHECKSUM).is_some();
     let (status, err) = if !has_server {
         ("missing", None)
     } else {
@@ -1030,16 +1060,21 @@ fn check_pac(
         r.warnings
             .push(format!("the PAC's logon information does not parse: {e}"));
     }
-    r.pac = Some(PacFacts {
-        buffers,
-        server_checksum: status,
-        server_checksum_error: err,
-        logon_info,
-        logon_info_error,
-    });
+    if detail == Detail::Full {
+        r.pac = Some(PacFacts {
+            buffers: parsed.buffers().map(|(ty, _)| ty).collect(),
+            server_checksum: status,
+            server_checksum_error: err,
+            logon_info,
+            logon_info_error,
+        });
+    }
 }
 
+/// The authenticator and delegation checks; with [`Detail::Brief`] only their
+/// warnings are kept (no facts).
 fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64, detail: Detail) {
+    let full = detail == Detail::Full;
     let ok_as_delegate = part.flags.contains(TicketFlags::OK_AS_DELEGATE);
     let mut facts = AuthenticatorFacts {
         decrypted: false,
@@ -1048,7 +1083,11 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
         ctime: None,
         subkey_enctype: None,
         checksum_type: None,
-        ap_options: ap_option_names(ap.ap_options),
+        ap_options: if full {
+            ap_option_names(ap.ap_options)
+        } else {
+            Vec::new()
+        },
         gss_flags: None,
         delegated_tgt: None,
     };
@@ -1064,8 +1103,8 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
         }
         Ok(auth) => {
             facts.decrypted = true;
-            facts.client = Some(auth.client.to_string());
-            facts.ctime = (detail == Detail::Full).then(|| Time::new(auth.ctime, now));
+            facts.client = full.then(|| auth.client.to_string());
+            facts.ctime = full.then(|| Time::new(auth.ctime, now));
             facts.subkey_enctype = auth.subkey.as_ref().map(|k| k.enctype().0);
             if auth.client.components != part.client.components
                 || auth.client.realm != part.client.realm
@@ -1087,7 +1126,7 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
                 if ck.cksumtype == ap_req::GSS_CHECKSUM_TYPE {
                     match ap_req::parse_gss_checksum(ck) {
                         Ok(g) => {
-                            facts.gss_flags = Some(g.flags.names());
+                            facts.gss_flags = full.then(|| g.flags.names());
                             deleg_flag = Some(g.flags.contains(GssFlags::DELEG));
                             if let Some(cred) = &g.delegation {
                                 tgt_enclosed = true;
@@ -1113,6 +1152,9 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
                 }
             }
         }
+    }
+    if !full {
+        return;
     }
     let conclusion = delegation_conclusion(
         ok_as_delegate,

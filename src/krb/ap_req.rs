@@ -263,12 +263,14 @@ pub fn decrypt_authenticator(
             key: session_key.enctype(),
         });
     }
-    let plain = crypto::decrypt(
+    let mut plain = crypto::decrypt(
         session_key,
         KEY_USAGE_AP_REQ_AUTHENTICATOR,
         &ap_req.authenticator.cipher,
     )?;
-    parse_authenticator(&plain)
+    let authenticator = parse_authenticator(&plain);
+    crypto::wipe(&mut plain);
+    authenticator
 }
 
 /// Encode and encrypt an authenticator (tests build AP-REQs with it).

@@ -148,23 +148,29 @@ impl<'a> Reader<'a> {
     }
 
     /// Offset of the next unread byte.
+    #[inline]
     pub(crate) fn offset(&self) -> usize {
         self.pos
     }
 
+    #[inline]
     pub(crate) fn at_end(&self) -> bool {
         self.pos >= self.end
     }
 
+    #[inline]
     fn peek(&self) -> Option<u8> {
         (self.pos < self.end).then(|| self.buf[self.pos])
     }
 
     /// The unread contents.
+    #[inline]
     pub(crate) fn contents(&self) -> &'a [u8] {
         &self.buf[self.pos..self.end]
     }
 
+    #[cold]
+    #[inline(never)]
     fn bad(&self, offset: usize, field: &'static str, problem: &'static str) -> DerError {
         DerError::BadValue {
             offset,
@@ -173,6 +179,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     fn byte(&mut self, field: &'static str) -> Result<u8, DerError> {
         if self.pos >= self.end {
             return Err(DerError::Truncated {
@@ -201,7 +208,27 @@ impl<'a> Reader<'a> {
 
     /// The next element, whatever its tag: (tag, reader over its contents named
     /// `field`). The length is checked against what is left first.
+    #[inline]
     pub(crate) fn any(&mut self, field: &'static str) -> Result<(u8, Reader<'a>), DerError> {
+        // Most elements have a low tag number and a short-form length that fits.
+        if let Some(&[tag, len]) = self.buf.get(self.pos..self.end).and_then(|b| b.get(..2)) {
+            let at = self.pos + 2;
+            if tag & 0x1f != 0x1f && len < 0x80 && usize::from(len) <= self.end - at {
+                let inner = Reader {
+                    buf: self.buf,
+                    pos: at,
+                    end: at + usize::from(len),
+                    name: field,
+                };
+                self.pos = inner.end;
+                return Ok((tag, inner));
+            }
+        }
+        self.any_long(field)
+    }
+
+    /// [`Reader::any`] for everything else: long-form lengths, and the errors.
+    fn any_long(&mut self, field: &'static str) -> Result<(u8, Reader<'a>), DerError> {
         let start = self.pos;
         let tag = self.byte(field)?;
         if tag & 0x1f == 0x1f {
@@ -244,18 +271,54 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must have tag `tag`: a reader over its contents.
+    #[inline(always)]
     pub(crate) fn element(&mut self, tag: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
+        // Most elements have the tag expected and a length of at most 2 bytes that
+        // fits; anything else (and every error) takes the long way. The tag stays
+        // out of the result: (tag, Reader) tuples made the hot path stall on
+        // stores of single bytes read back as words.
+        let (pos, end) = (self.pos, self.end);
+        let rest = self.buf.get(pos..end).unwrap_or_default();
+        let (header, len) = match *rest {
+            [t, len, ..] if t == tag && len < 0x80 => (2, usize::from(len)),
+            [t, 0x81, len, ..] if t == tag => (3, usize::from(len)),
+            [t, 0x82, hi, lo, ..] if t == tag => (4, usize::from(hi) << 8 | usize::from(lo)),
+            _ => return self.element_long(tag, field),
+        };
+        if tag & 0x1f == 0x1f || len > rest.len() - header {
+            return self.element_long(tag, field);
+        }
+        self.pos = pos + header + len;
+        Ok(Reader {
+            buf: self.buf,
+            pos: pos + header,
+            end: pos + header + len,
+            name: field,
+        })
+    }
+
+    /// [`Reader::element`] for longer lengths, and the errors.
+    #[inline(never)]
+    fn element_long(&mut self, tag: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
         match self.peek() {
-            Some(found) if found != tag => Err(DerError::UnexpectedTag {
-                offset: self.pos,
-                field,
-                expected: tag_name(tag),
-                found,
-            }),
+            Some(found) if found != tag => Err(self.unexpected(field, tag, found)),
             _ => Ok(self.any(field)?.1),
         }
     }
 
+    /// Errors are built out of line: the readers above stay small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn unexpected(&self, field: &'static str, expected: u8, found: u8) -> DerError {
+        DerError::UnexpectedTag {
+            offset: self.pos,
+            field,
+            expected: tag_name(expected),
+            found,
+        }
+    }
+
+    #[inline(always)]
     pub(crate) fn sequence(&mut self, field: &'static str) -> Result<Reader<'a>, DerError> {
         self.element(SEQUENCE, field)
     }
@@ -265,6 +328,7 @@ impl<'a> Reader<'a> {
     /// The `[n]` wrapper of field `field` when it is next, else None (absent
     /// OPTIONAL field). A field numbered below `n` here is repeated or out of order;
     /// an element that is not context-tagged is an error.
+    #[inline(always)]
     pub(crate) fn optional(
         &mut self,
         n: u8,
@@ -274,12 +338,7 @@ impl<'a> Reader<'a> {
             return Ok(None);
         };
         if tag & 0xe0 != 0xa0 || tag & 0x1f == 0x1f {
-            return Err(DerError::UnexpectedTag {
-                offset: self.pos,
-                field,
-                expected: tag_name(ctx(n)),
-                found: tag,
-            });
+            return Err(self.unexpected(field, ctx(n), tag));
         }
         match (tag & 0x1f).cmp(&n) {
             std::cmp::Ordering::Greater => Ok(None),
@@ -293,6 +352,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The `[n]` wrapper of required field `field`.
+    #[inline(always)]
     pub(crate) fn required(&mut self, n: u8, field: &'static str) -> Result<Reader<'a>, DerError> {
         let at = self.pos;
         self.optional(n, field)?
@@ -300,6 +360,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Required field `[n]` holding exactly one value, read by `read`.
+    #[inline(always)]
     pub(crate) fn field<T>(
         &mut self,
         n: u8,
@@ -310,6 +371,7 @@ impl<'a> Reader<'a> {
     }
 
     /// OPTIONAL field `[n]` holding exactly one value, read by `read`.
+    #[inline(always)]
     pub(crate) fn optional_field<T>(
         &mut self,
         n: u8,
@@ -321,6 +383,7 @@ impl<'a> Reader<'a> {
 
     /// This element holds exactly one value, read by `read` (given the element's
     /// field name).
+    #[inline(always)]
     pub(crate) fn only<T, E: From<DerError>>(
         mut self,
         read: impl FnOnce(&mut Reader<'a>, &'static str) -> Result<T, E>,
@@ -372,6 +435,7 @@ impl<'a> Reader<'a> {
     // ---- primitive values
 
     /// INTEGER as i64 (redundant leading sign bytes allowed).
+    #[inline]
     pub(crate) fn integer(&mut self, field: &'static str) -> Result<i64, DerError> {
         let offset = self.pos;
         let mut c = self.element(INTEGER, field)?.contents();
@@ -390,6 +454,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Int32.
+    #[inline]
     pub(crate) fn int32(&mut self, field: &'static str) -> Result<i32, DerError> {
         let offset = self.pos;
         i32::try_from(self.integer(field)?)
@@ -398,6 +463,7 @@ impl<'a> Reader<'a> {
 
     /// UInt32; negative Int32 values (which Windows and old encoders write for kvnos
     /// and sequence numbers >= 2^31) are taken as their two's-complement u32.
+    #[inline]
     pub(crate) fn uint32(&mut self, field: &'static str) -> Result<u32, DerError> {
         let offset = self.pos;
         let v = self.integer(field)?;
@@ -408,11 +474,13 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn octets(&mut self, field: &'static str) -> Result<&'a [u8], DerError> {
         Ok(self.element(OCTET_STRING, field)?.contents())
     }
 
     /// KerberosString / Realm (GeneralString, UTF-8 in practice).
+    #[inline]
     pub(crate) fn string(&mut self, field: &'static str) -> Result<String, DerError> {
         let r = self.element(GENERAL_STRING, field)?;
         match std::str::from_utf8(r.contents()) {
@@ -426,6 +494,7 @@ impl<'a> Reader<'a> {
 
     /// KerberosFlags: bit 0 is the first (most significant) bit of the string.
     /// Bits past 31 are ignored, missing ones are 0 (MIT does the same).
+    #[inline]
     pub(crate) fn flags(&mut self, field: &'static str) -> Result<u32, DerError> {
         let r = self.element(BIT_STRING, field)?;
         let c = r.contents();

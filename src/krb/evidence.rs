@@ -210,7 +210,7 @@ fn token(bytes: &[u8], prefix: &str, describe: bool) -> Result<Detected, Evidenc
         String::new()
     };
     match unwrapped.inner {
-        Inner::ApReq(der) => match ap_req::parse_ap_req(&der) {
+        Inner::ApReq(der) => match ap_req::parse_ap_req(der) {
             Ok(ap_req) => Ok(Detected {
                 format,
                 evidence: Evidence::ApReq { layers, ap_req },
@@ -229,7 +229,7 @@ fn token(bytes: &[u8], prefix: &str, describe: bool) -> Result<Detected, Evidenc
 
 /// "SPNEGO NegTokenInit (mech 1.2.840.48018.1.2.2 Microsoft Kerberos) → GSS krb5
 /// AP-REQ", "NTLMSSP NEGOTIATE (type 1)", "Kerberos AP-REQ (DER)".
-pub fn describe_layers(layers: &[Layer], inner: &Inner) -> String {
+pub fn describe_layers(layers: &[Layer], inner: &Inner<'_>) -> String {
     let mut parts: Vec<String> = Vec::new();
     for (i, layer) in layers.iter().enumerate() {
         // The outer SPNEGO GSS framing is implied by the NegTokenInit that follows.

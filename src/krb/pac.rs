@@ -1,6 +1,8 @@
 //! The Privilege Attribute Certificate (MS-PAC) AD puts in tickets: its buffers,
 //! the logon information, and the server signature made with the service's key.
 
+use std::ops::Range;
+
 use super::Key;
 use super::crypto::checksum::{self, ChecksumError};
 use super::crypto::{ChecksumKey, CryptoError};
@@ -116,38 +118,99 @@ fn le_u64(b: &[u8], at: usize) -> Option<u64> {
 /// Parse PACTYPE (MS-PAC 2.3) and copy out its buffers. Offsets need not be
 /// 8-aligned (the spec asks for it; readers such as Windows tolerate less).
 pub fn parse_pac(bytes: &[u8]) -> Result<Pac, PacError> {
-    let count = le_u32(bytes, 0).ok_or(PacError::Truncated("no PACTYPE header"))?;
-    let version = le_u32(bytes, 4).ok_or(PacError::Truncated("no PACTYPE header"))?;
-    if version != 0 {
-        return Err(PacError::BadVersion(version));
+    PacRef::parse(bytes).map(|p| p.to_pac())
+}
+
+/// The `index`th PAC_INFO_BUFFER: its type and data.
+fn info_buffer(bytes: &[u8], index: usize) -> Result<(u32, &[u8]), PacError> {
+    let at = 8 + index * 16;
+    let (Some(ty), Some(size), Some(offset)) = (
+        le_u32(bytes, at),
+        le_u32(bytes, at + 4),
+        le_u64(bytes, at + 8),
+    ) else {
+        return Err(PacError::Truncated("PAC_INFO_BUFFER array"));
+    };
+    let data = usize::try_from(offset)
+        .ok()
+        .and_then(|o| Some(o..o.checked_add(size as usize)?))
+        .and_then(|r| bytes.get(r))
+        .ok_or(PacError::BufferOutOfBounds { index, ty })?;
+    Ok((ty, data))
+}
+
+/// A PAC read in place, as `spnkt verify` reads one per ticket: [`parse_pac`]'s
+/// checks and errors, its buffers borrowed instead of copied, and the server
+/// signature checked without a zeroed copy of the PAC.
+#[derive(Clone, Copy, Debug)]
+pub struct PacRef<'a> {
+    raw: &'a [u8],
+    count: usize,
+}
+
+impl<'a> PacRef<'a> {
+    pub fn parse(bytes: &'a [u8]) -> Result<PacRef<'a>, PacError> {
+        let count = le_u32(bytes, 0).ok_or(PacError::Truncated("no PACTYPE header"))?;
+        let version = le_u32(bytes, 4).ok_or(PacError::Truncated("no PACTYPE header"))?;
+        if version != 0 {
+            return Err(PacError::BadVersion(version));
+        }
+        if count > MAX_PAC_BUFFERS {
+            return Err(PacError::TooManyBuffers(count));
+        }
+        for index in 0..count as usize {
+            info_buffer(bytes, index)?;
+        }
+        Ok(PacRef {
+            raw: bytes,
+            count: count as usize,
+        })
     }
-    if count > MAX_PAC_BUFFERS {
-        return Err(PacError::TooManyBuffers(count));
+
+    /// The PAC as found in the ticket.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
     }
-    let mut buffers = Vec::with_capacity(count as usize);
-    for index in 0..count as usize {
-        let at = 8 + index * 16;
-        let (Some(ty), Some(size), Some(offset)) = (
-            le_u32(bytes, at),
-            le_u32(bytes, at + 4),
-            le_u64(bytes, at + 8),
-        ) else {
-            return Err(PacError::Truncated("PAC_INFO_BUFFER array"));
-        };
-        let data = usize::try_from(offset)
-            .ok()
-            .and_then(|o| Some(o..o.checked_add(size as usize)?))
-            .and_then(|r| bytes.get(r))
-            .ok_or(PacError::BufferOutOfBounds { index, ty })?;
-        buffers.push(PacBuffer {
-            ty,
-            data: data.to_vec(),
-        });
+
+    /// Each buffer's type and data, in order.
+    pub fn buffers(&self) -> impl Iterator<Item = (u32, &'a [u8])> + use<'a> {
+        let raw = self.raw;
+        // Every entry was checked by `parse`.
+        (0..self.count).filter_map(move |i| info_buffer(raw, i).ok())
     }
-    Ok(Pac {
-        buffers,
-        raw: bytes.to_vec(),
-    })
+
+    /// The first buffer of type `ty`.
+    pub fn buffer(&self, ty: u32) -> Option<&'a [u8]> {
+        self.buffers().find(|(t, _)| *t == ty).map(|(_, d)| d)
+    }
+
+    pub fn logon_info(&self) -> Option<Result<LogonInfo, PacError>> {
+        self.buffer(PAC_LOGON_INFO).map(decode_logon_info)
+    }
+
+    /// The owned form.
+    pub fn to_pac(&self) -> Pac {
+        Pac {
+            buffers: self
+                .buffers()
+                .map(|(ty, data)| PacBuffer {
+                    ty,
+                    data: data.to_vec(),
+                })
+                .collect(),
+            raw: self.raw.to_vec(),
+        }
+    }
+
+    /// [`Pac::verify_server_checksum`].
+    pub fn verify_server_checksum(&self, key: &Key) -> Result<(), PacError> {
+        verify_server_checksum(self.buffer(PAC_SERVER_CHECKSUM), self.raw, key)
+    }
+
+    /// [`Pac::verify_server_checksum_with`].
+    pub fn verify_server_checksum_with(&self, key: &ChecksumKey) -> Result<(), PacError> {
+        verify_server_checksum_with(self.buffer(PAC_SERVER_CHECKSUM), self.raw, key)
+    }
 }
 
 fn signature_len(signature_type: i32) -> Result<usize, PacError> {
@@ -165,18 +228,12 @@ impl Pac {
 
     /// A signature buffer (PAC_SERVER_CHECKSUM, PAC_PRIVSVR_CHECKSUM, ...).
     pub fn signature(&self, ty: u32) -> Option<Result<PacSignature, PacError>> {
-        let data = self.buffer(ty)?;
-        Some((|| {
-            let t = le_u32(data, 0).ok_or(PacError::Truncated("signature buffer"))? as i32;
-            let len = signature_len(t)?;
-            let sig = data
-                .get(4..4 + len)
-                .ok_or(PacError::Truncated("signature buffer"))?;
-            Ok(PacSignature {
-                signature_type: t,
+        self.buffer(ty).map(|data| {
+            read_signature(data).map(|(signature_type, sig)| PacSignature {
+                signature_type,
                 signature: sig.to_vec(),
             })
-        })())
+        })
     }
 
     pub fn logon_info(&self) -> Option<Result<LogonInfo, PacError>> {
@@ -198,65 +255,14 @@ impl Pac {
         })
     }
 
-    /// The raw PAC with the signature bytes of the server and KDC checksums
-    /// zeroed (what both signatures are computed over, MS-PAC 2.8.1).
-    fn zeroed_for_signing(&self) -> Result<Vec<u8>, PacError> {
-        let mut copy = self.raw.clone();
-        let count = le_u32(&self.raw, 0).unwrap_or(0).min(MAX_PAC_BUFFERS) as usize;
-        for index in 0..count {
-            let at = 8 + index * 16;
-            let (Some(ty), Some(size), Some(offset)) = (
-                le_u32(&self.raw, at),
-                le_u32(&self.raw, at + 4),
-                le_u64(&self.raw, at + 8),
-            ) else {
-                return Err(PacError::Truncated("PAC_INFO_BUFFER array"));
-            };
-            if ty != PAC_SERVER_CHECKSUM && ty != PAC_PRIVSVR_CHECKSUM {
-                continue;
-            }
-            let start = usize::try_from(offset)
-                .ok()
-                .and_then(|o| o.checked_add(4))
-                .ok_or(PacError::BufferOutOfBounds { index, ty })?;
-            let sig_type = le_u32(&self.raw, start - 4)
-                .ok_or(PacError::BufferOutOfBounds { index, ty })?
-                as i32;
-            let len = signature_len(sig_type)?;
-            if len + 4 > size as usize {
-                return Err(PacError::BufferOutOfBounds { index, ty });
-            }
-            copy.get_mut(start..start + len)
-                .ok_or(PacError::BufferOutOfBounds { index, ty })?
-                .fill(0);
-        }
-        Ok(copy)
-    }
-
     /// Check PAC_SERVER_CHECKSUM with the service key (MS-PAC 2.8.1, key usage 17).
     pub fn verify_server_checksum(&self, key: &Key) -> Result<(), PacError> {
-        let sig = self
-            .signature(PAC_SERVER_CHECKSUM)
-            .ok_or(PacError::NoServerChecksum)??;
-        let zeroed = self.zeroed_for_signing()?;
-        checksum::verify_checksum(
-            key,
-            KEY_USAGE_PAC_CHECKSUM,
-            sig.signature_type,
-            &zeroed,
-            &sig.signature,
-        )
-        .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
+        verify_server_checksum(self.buffer(PAC_SERVER_CHECKSUM), &self.raw, key)
     }
 
     /// [`Pac::verify_server_checksum`] with a key prepared once for usage 17.
     pub fn verify_server_checksum_with(&self, key: &ChecksumKey) -> Result<(), PacError> {
-        let sig = self
-            .signature(PAC_SERVER_CHECKSUM)
-            .ok_or(PacError::NoServerChecksum)??;
-        let zeroed = self.zeroed_for_signing()?;
-        key.verify(sig.signature_type, &zeroed, &sig.signature)
-            .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
+        verify_server_checksum_with(self.buffer(PAC_SERVER_CHECKSUM), &self.raw, key)
     }
 
     /// Check PAC_PRIVSVR_CHECKSUM (over the server signature) with the KDC's
@@ -290,6 +296,101 @@ fn map_checksum_error(e: ChecksumError, mismatch: PacError) -> PacError {
         },
         ChecksumError::Crypto(c) => PacError::Crypto(c),
     }
+}
+
+/// PAC_SIGNATURE_DATA: the signature type and the signature.
+fn read_signature(data: &[u8]) -> Result<(i32, &[u8]), PacError> {
+    let t = le_u32(data, 0).ok_or(PacError::Truncated("signature buffer"))? as i32;
+    let len = signature_len(t)?;
+    let sig = data
+        .get(4..4 + len)
+        .ok_or(PacError::Truncated("signature buffer"))?;
+    Ok((t, sig))
+}
+
+/// Where the server and KDC signatures lie in `raw`: both are zeroed for
+/// computing either signature (MS-PAC 2.8.1). Sorted, overlaps merged.
+fn signature_ranges(raw: &[u8]) -> Result<Vec<Range<usize>>, PacError> {
+    let mut ranges: Vec<Range<usize>> = Vec::with_capacity(2);
+    let count = le_u32(raw, 0).unwrap_or(0).min(MAX_PAC_BUFFERS) as usize;
+    for index in 0..count {
+        let at = 8 + index * 16;
+        let (Some(ty), Some(size), Some(offset)) =
+            (le_u32(raw, at), le_u32(raw, at + 4), le_u64(raw, at + 8))
+        else {
+            return Err(PacError::Truncated("PAC_INFO_BUFFER array"));
+        };
+        if ty != PAC_SERVER_CHECKSUM && ty != PAC_PRIVSVR_CHECKSUM {
+            continue;
+        }
+        let start = usize::try_from(offset)
+            .ok()
+            .and_then(|o| o.checked_add(4))
+            .ok_or(PacError::BufferOutOfBounds { index, ty })?;
+        let sig_type =
+            le_u32(raw, start - 4).ok_or(PacError::BufferOutOfBounds { index, ty })? as i32;
+        let len = signature_len(sig_type)?;
+        if len + 4 > size as usize || raw.get(start..start + len).is_none() {
+            return Err(PacError::BufferOutOfBounds { index, ty });
+        }
+        ranges.push(start..start + len);
+    }
+    ranges.sort_unstable_by_key(|r| r.start);
+    ranges.dedup_by(|next, kept| {
+        let overlaps = next.start <= kept.end;
+        if overlaps {
+            kept.end = kept.end.max(next.end);
+        }
+        overlaps
+    });
+    Ok(ranges)
+}
+
+/// `raw` with `zeroed` (sorted, disjoint, inside `raw`) read as zeros, in pieces.
+fn signed_pieces<'r>(
+    raw: &'r [u8],
+    zeroed: &'r [Range<usize>],
+) -> impl Iterator<Item = &'r [u8]> + 'r {
+    const ZEROS: [u8; 64] = [0; 64];
+    let mut pos = 0;
+    zeroed
+        .iter()
+        .flat_map(move |r| {
+            let before = &raw[pos..r.start];
+            pos = r.end;
+            let zeros = (r.start..r.end)
+                .step_by(ZEROS.len())
+                .map(move |at| &ZEROS[..(r.end - at).min(ZEROS.len())]);
+            std::iter::once(before).chain(zeros)
+        })
+        .chain(std::iter::once_with(move || {
+            &raw[zeroed.last().map_or(0, |r| r.end)..]
+        }))
+}
+
+/// The raw PAC with the signature bytes of the server and KDC checksums zeroed
+/// (what both signatures are computed over, MS-PAC 2.8.1).
+fn zeroed_for_signing(raw: &[u8]) -> Result<Vec<u8>, PacError> {
+    let ranges = signature_ranges(raw)?;
+    Ok(signed_pieces(raw, &ranges).flatten().copied().collect())
+}
+
+fn verify_server_checksum(server: Option<&[u8]>, raw: &[u8], key: &Key) -> Result<(), PacError> {
+    let (signature_type, sig) = read_signature(server.ok_or(PacError::NoServerChecksum)?)?;
+    let zeroed = zeroed_for_signing(raw)?;
+    checksum::verify_checksum(key, KEY_USAGE_PAC_CHECKSUM, signature_type, &zeroed, sig)
+        .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
+}
+
+fn verify_server_checksum_with(
+    server: Option<&[u8]>,
+    raw: &[u8],
+    key: &ChecksumKey,
+) -> Result<(), PacError> {
+    let (signature_type, sig) = read_signature(server.ok_or(PacError::NoServerChecksum)?)?;
+    let ranges = signature_ranges(raw)?;
+    key.verify_pieces(signature_type, signed_pieces(raw, &ranges), sig)
+        .map_err(|e| map_checksum_error(e, PacError::ServerChecksumMismatch))
 }
 
 fn signature_buffer(key: &Key) -> Result<Vec<u8>, PacError> {

@@ -4,7 +4,7 @@
 //! unescaped `@`. A backslash escapes `/`, `@` and itself; `\n`, `\t`, `\b` and `\0`
 //! stand for the control characters (MIT `krb5_parse_name` / `krb5_unparse_name`).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// RFC 4120 section 6.2 name type, as stored in keytabs and tickets.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
@@ -150,13 +150,18 @@ impl Principal {
     /// The name without the realm, escaped (`HTTP/app1.example.com`).
     pub fn name_without_realm(&self) -> String {
         let mut out = String::new();
+        let _ = self.write_name(&mut out);
+        out
+    }
+
+    fn write_name(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for (i, c) in self.components.iter().enumerate() {
             if i > 0 {
-                out.push('/');
+                out.write_char('/')?;
             }
-            escape_into(&mut out, c, true);
+            escape_into(out, c, true)?;
         }
-        out
+        Ok(())
     }
 
     /// The same principal with its realm upper-cased, as Active Directory realms are.
@@ -171,30 +176,33 @@ impl Principal {
     }
 }
 
-fn escape_into(out: &mut String, s: &str, is_component: bool) {
-    for c in s.chars() {
-        match c {
-            '\\' | '@' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '/' if is_component => out.push_str("\\/"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\0' => out.push_str("\\0"),
-            _ => out.push(c),
-        }
+/// `s` with MIT's escapes; runs without anything to escape are written whole.
+fn escape_into(out: &mut impl fmt::Write, s: &str, is_component: bool) -> fmt::Result {
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let escaped = match c {
+            '\\' => "\\\\",
+            '@' => "\\@",
+            '/' if is_component => "\\/",
+            '\n' => "\\n",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\0' => "\\0",
+            _ => continue,
+        };
+        out.write_str(&s[run..i])?;
+        out.write_str(escaped)?;
+        run = i + c.len_utf8();
     }
+    out.write_str(&s[run..])
 }
 
 impl fmt::Display for Principal {
     /// MIT text form with escaping; the name type is not part of the text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = self.name_without_realm();
-        out.push('@');
-        escape_into(&mut out, &self.realm, false);
-        f.write_str(&out)
+        self.write_name(f)?;
+        f.write_char('@')?;
+        escape_into(f, &self.realm, false)
     }
 }
 

@@ -7,6 +7,7 @@
 //! checks every length against the bytes actually present before slicing and never
 //! sizes an allocation from a length read out of the token.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::Engine as _;
@@ -66,9 +67,9 @@ pub fn ntlmssp_message_name(message_type: u32) -> Option<&'static str> {
 
 /// What sat inside the token.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Inner {
-    /// DER AP-REQ (after a GSS krb5 token id 01 00).
-    ApReq(Vec<u8>),
+pub enum Inner<'a> {
+    /// DER AP-REQ (after a GSS krb5 token id 01 00), borrowed from the token.
+    ApReq(&'a [u8]),
     /// NTLMSSP message: the client had no Kerberos ticket for the SPN.
     Ntlmssp { message_type: u32 },
 }
@@ -77,13 +78,13 @@ pub enum Inner {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Layer {
     /// SPNEGO NegTokenInit with its mechTypes (dotted OIDs), preferred first.
-    NegTokenInit { mech_types: Vec<String> },
+    NegTokenInit { mech_types: Vec<Cow<'static, str>> },
     /// SPNEGO NegTokenResp (a later leg of the exchange).
     NegTokenResp,
     /// GSS-API InitialContextToken with this mechanism OID. A browser's token has two:
     /// the outer one for SPNEGO ([`OID_SPNEGO`]) and, inside the mechToken, one for
     /// krb5 ([`OID_KRB5`] or [`OID_MS_KRB5`]).
-    GssToken { mech: String },
+    GssToken { mech: Cow<'static, str> },
 }
 
 impl fmt::Display for Layer {
@@ -111,9 +112,9 @@ impl fmt::Display for Layer {
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Unwrapped {
+pub struct Unwrapped<'a> {
     pub layers: Vec<Layer>,
-    pub inner: Inner,
+    pub inner: Inner<'a>,
 }
 
 /// What a DER element was wrong about (the "where" is in [`SpnegoError::Der`]).
@@ -529,7 +530,7 @@ fn decode_base64_text(b64: &str, offset: usize, whole: &str) -> Result<Vec<u8>, 
 /// and the pre-RFC 1964 krb5 OIDs), a bare SPNEGO `[0] NegTokenInit` or
 /// `[1] NegTokenResp`, a raw DER AP-REQ, or a raw NTLMSSP message. The whole input
 /// must be one token (trailing bytes are an error).
-pub fn unwrap_token(token: &[u8]) -> Result<Unwrapped, SpnegoError> {
+pub fn unwrap_token(token: &[u8]) -> Result<Unwrapped<'_>, SpnegoError> {
     if token.is_empty() {
         return Err(SpnegoError::EmptyToken);
     }
@@ -539,12 +540,12 @@ pub fn unwrap_token(token: &[u8]) -> Result<Unwrapped, SpnegoError> {
 }
 
 /// One token at absolute offset `base`; `spnego_allowed` is false inside a mechToken.
-fn unwrap_at(
-    bytes: &[u8],
+fn unwrap_at<'a>(
+    bytes: &'a [u8],
     base: usize,
     layers: &mut Vec<Layer>,
     spnego_allowed: bool,
-) -> Result<Inner, SpnegoError> {
+) -> Result<Inner<'a>, SpnegoError> {
     if bytes.starts_with(NTLMSSP_SIGNATURE) {
         return ntlmssp(bytes, base);
     }
@@ -624,7 +625,7 @@ fn describe_oid(oid: &str) -> String {
     }
 }
 
-fn ntlmssp(bytes: &[u8], base: usize) -> Result<Inner, SpnegoError> {
+fn ntlmssp(bytes: &[u8], base: usize) -> Result<Inner<'static>, SpnegoError> {
     match bytes.get(8..12) {
         Some(&[a, b, c, d]) => Ok(Inner::Ntlmssp {
             message_type: u32::from_le_bytes([a, b, c, d]),
@@ -637,7 +638,7 @@ fn ntlmssp(bytes: &[u8], base: usize) -> Result<Inner, SpnegoError> {
 }
 
 /// The body of a GSS krb5 InitialContextToken after the OID: token id, then inner.
-fn krb5_token(bytes: &[u8], base: usize) -> Result<Inner, SpnegoError> {
+fn krb5_token(bytes: &[u8], base: usize) -> Result<Inner<'_>, SpnegoError> {
     let (token_id, inner) = match bytes {
         [a, b, inner @ ..] => ([*a, *b], inner),
         _ => {
@@ -668,11 +669,11 @@ fn krb5_token(bytes: &[u8], base: usize) -> Result<Inner, SpnegoError> {
 }
 
 /// Check that `bytes` is exactly one DER `[APPLICATION 14]` element; return it.
-fn ap_req(bytes: &[u8], base: usize) -> Result<Inner, SpnegoError> {
+fn ap_req(bytes: &[u8], base: usize) -> Result<Inner<'_>, SpnegoError> {
     let mut r = der::Reader::new(bytes, base);
     r.expect(0x6e, "Kerberos AP-REQ")?;
     r.finish("Kerberos AP-REQ")?;
-    Ok(Inner::ApReq(bytes.to_vec()))
+    Ok(Inner::ApReq(bytes))
 }
 
 /// The error-code of a DER KRB-ERROR, when it can be read.
@@ -693,7 +694,10 @@ fn krb_error_code(bytes: &[u8], base: usize) -> Option<i32> {
 
 /// `[0] NegTokenInit`: SEQUENCE { mechTypes [0], reqFlags [1], mechToken [2],
 /// mechListMIC [3] } (also Microsoft's NegTokenInit2 with negHints [3], MIC [4]).
-fn neg_token_init(tlv: &der::Tlv<'_>, layers: &mut Vec<Layer>) -> Result<Inner, SpnegoError> {
+fn neg_token_init<'a>(
+    tlv: &der::Tlv<'a>,
+    layers: &mut Vec<Layer>,
+) -> Result<Inner<'a>, SpnegoError> {
     const CTX: &str = "SPNEGO NegTokenInit";
     let mut outer = tlv.reader(CTX)?;
     let seq = outer.expect(der::SEQUENCE, CTX)?;
@@ -724,18 +728,21 @@ fn neg_token_init(tlv: &der::Tlv<'_>, layers: &mut Vec<Layer>) -> Result<Inner, 
     let _ = fields.optional(0xa3, CTX)?;
     let _ = fields.optional(0xa4, CTX)?;
     fields.finish(CTX)?;
-    layers.push(Layer::NegTokenInit {
-        mech_types: mech_types.clone(),
-    });
-    match mech_token {
-        Some(t) => unwrap_at(t.value, t.value_offset, layers, false),
-        None => Err(SpnegoError::NoMechToken { mech_types }),
-    }
+    let Some(t) = mech_token else {
+        return Err(SpnegoError::NoMechToken {
+            mech_types: mech_types.into_iter().map(Cow::into_owned).collect(),
+        });
+    };
+    layers.push(Layer::NegTokenInit { mech_types });
+    unwrap_at(t.value, t.value_offset, layers, false)
 }
 
 /// `[1] NegTokenResp`: SEQUENCE { negState [0] ENUMERATED, supportedMech [1] OID,
 /// responseToken [2] OCTET STRING, mechListMIC [3] }.
-fn neg_token_resp(tlv: &der::Tlv<'_>, layers: &mut Vec<Layer>) -> Result<Inner, SpnegoError> {
+fn neg_token_resp<'a>(
+    tlv: &der::Tlv<'a>,
+    layers: &mut Vec<Layer>,
+) -> Result<Inner<'a>, SpnegoError> {
     const CTX: &str = "SPNEGO NegTokenResp";
     let mut outer = tlv.reader(CTX)?;
     let seq = outer.expect(der::SEQUENCE, CTX)?;
@@ -874,14 +881,28 @@ pub fn encode_oid(dotted: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The dotted form of the OIDs [`oid_name`] knows, from their content octets.
+fn known_oid(content: &[u8]) -> Option<&'static str> {
+    Some(match content {
+        [0x2b, 6, 1, 5, 5, 2] => OID_SPNEGO,
+        [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 1, 2, 2] => OID_KRB5,
+        [0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 1, 2, 2] => OID_MS_KRB5,
+        [0x2b, 5, 1, 5, 2] => OID_KRB5_OLD,
+        [0x2b, 6, 1, 5, 2, 5] => OID_IAKERB,
+        [0x2b, 6, 1, 4, 1, 0x82, 0x37, 2, 2, 0x0a] => OID_NTLM,
+        [0x2b, 6, 1, 4, 1, 0x82, 0x37, 2, 2, 0x1e] => OID_NEGOEX,
+        _ => return None,
+    })
+}
+
 /// The dotted form of OID content octets; `None` when empty, truncated, non-minimal
 /// or an arc does not fit 64 bits.
 pub fn decode_oid(content: &[u8]) -> Option<String> {
-    use std::fmt::Write as _;
     if content.is_empty() {
         return None;
     }
-    let mut out = String::new();
+    // Every token has four OIDs: digits are written by hand, not through fmt.
+    let mut out = String::with_capacity(content.len() * 3);
     let mut value: u64 = 0;
     let mut in_arc = false;
     let mut first = true;
@@ -901,16 +922,34 @@ pub fn decode_oid(content: &[u8]) -> Option<String> {
                     40..80 => (1, value - 40),
                     _ => (2, value - 80),
                 };
-                let _ = write!(out, "{x}.{y}");
+                push_decimal(&mut out, x);
+                out.push('.');
+                push_decimal(&mut out, y);
                 first = false;
             } else {
-                let _ = write!(out, ".{value}");
+                out.push('.');
+                push_decimal(&mut out, value);
             }
             value = 0;
             in_arc = false;
         }
     }
     if in_arc { None } else { Some(out) }
+}
+
+fn push_decimal(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // ASCII digits only.
+    out.push_str(std::str::from_utf8(&digits[n..]).unwrap_or_default());
 }
 
 /// A strict, bounds-checked DER reader for the few shapes SPNEGO needs.
@@ -920,6 +959,8 @@ pub fn decode_oid(content: &[u8]) -> Option<String> {
 /// whole token across nested mechTokens, and its errors are the public structured
 /// [`DerProblem`] inside [`SpnegoError::Der`]. The writer and tag numbers are shared.
 mod der {
+    use std::borrow::Cow;
+
     use super::{DerProblem, SpnegoError};
 
     /// The writer is the crate's DER writer.
@@ -1101,8 +1142,17 @@ mod der {
             })
         }
 
-        pub fn oid(&self, context: &'static str) -> Result<String, SpnegoError> {
-            super::decode_oid(self.value).ok_or(err(context, self.offset, DerProblem::BadOid))
+        /// The dotted OID; the mechanisms spnkt names come without an allocation
+        /// (every browser token has four OIDs).
+        pub fn oid(&self, context: &'static str) -> Result<Cow<'static, str>, SpnegoError> {
+            if let Some(known) = super::known_oid(self.value) {
+                return Ok(Cow::Borrowed(known));
+            }
+            super::decode_oid(self.value).map(Cow::Owned).ok_or(err(
+                context,
+                self.offset,
+                DerProblem::BadOid,
+            ))
         }
 
         /// A DER INTEGER/ENUMERATED value that fits an i32.
@@ -1138,11 +1188,33 @@ mod tests {
             assert_eq!(encode_oid(dotted).unwrap(), der, "{dotted}");
             assert_eq!(decode_oid(der).unwrap(), dotted);
         }
+        // The table of known OIDs says what decoding says, for every named OID.
+        for dotted in [
+            OID_SPNEGO,
+            OID_KRB5,
+            OID_MS_KRB5,
+            OID_KRB5_OLD,
+            OID_IAKERB,
+            OID_NTLM,
+            OID_NEGOEX,
+        ] {
+            let der = encode_oid(dotted).unwrap();
+            assert_eq!(known_oid(&der), Some(dotted));
+            assert!(oid_name(dotted).is_some());
+        }
+        assert_eq!(known_oid(&encode_oid("1.2.3").unwrap()), None);
         assert_eq!(decode_oid(&[]), None);
         assert_eq!(decode_oid(&[0x2b, 0x86]), None);
         assert_eq!(decode_oid(&[0x2b, 0x80, 0x01]), None);
         assert_eq!(decode_oid(&[0xff; 12]), None);
         assert_eq!(decode_oid(&[0x88, 0x37]).unwrap(), "2.999");
+        for dotted in [
+            "0.0",
+            "1.39.0.10.99.100.18446744073709551615",
+            "2.18446744073709551535",
+        ] {
+            assert_eq!(decode_oid(&encode_oid(dotted).unwrap()).unwrap(), dotted);
+        }
         assert_eq!(encode_oid("3.1"), None);
         assert_eq!(encode_oid("1"), None);
         assert_eq!(encode_oid("1..2"), None);

@@ -132,13 +132,16 @@ impl EncTicketPart {
             match entry.ad_type {
                 AD_WIN2K_PAC => return Some(&entry.data),
                 AD_IF_RELEVANT => {
+                    // The first PAC of an inner AuthorizationData that reads whole.
                     let mut r = Reader::new(&entry.data, "AD-IF-RELEVANT data");
-                    let Ok(inner) = borrow_authorization_data(&mut r, "AD-IF-RELEVANT data")
-                        .and_then(|ad| r.finish().map(|()| ad))
-                    else {
-                        continue;
-                    };
-                    if let Some((_, data)) = inner.into_iter().find(|(t, _)| *t == AD_WIN2K_PAC) {
+                    let mut pac = None;
+                    let read = each_authorization_data(&mut r, "AD-IF-RELEVANT data", |t, data| {
+                        if t == AD_WIN2K_PAC && pac.is_none() {
+                            pac = Some(data);
+                        }
+                    })
+                    .and_then(|()| r.finish());
+                    if let (Ok(()), Some(data)) = (read, pac) {
                         return Some(data);
                     }
                 }
@@ -248,34 +251,35 @@ pub(crate) fn encode_encryption_key(k: &Key) -> zeroize::Zeroizing<Vec<u8>> {
     out
 }
 
-/// AuthorizationData elements borrowed from a bare SEQUENCE OF.
-fn borrow_authorization_data<'a>(
+/// The elements of a bare AuthorizationData SEQUENCE OF, borrowed, in order.
+fn each_authorization_data<'a>(
     r: &mut Reader<'a>,
     field: &'static str,
-) -> Result<Vec<(i32, &'a [u8])>, DerError> {
+    mut each: impl FnMut(i32, &'a [u8]),
+) -> Result<(), DerError> {
     let mut list = r.sequence(field)?;
-    let mut out = Vec::new();
     while !list.at_end() {
         let mut s = list.sequence("AuthorizationData element")?;
         let ad_type = s.field(0, "ad-type", Reader::int32)?;
         let data = s.field(1, "ad-data", Reader::octets)?;
         s.skip_extensions()?;
-        out.push((ad_type, data));
+        each(ad_type, data);
     }
-    Ok(out)
+    Ok(())
 }
 
 pub(crate) fn read_authorization_data(
     r: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<Vec<AuthorizationDataEntry>, DerError> {
-    Ok(borrow_authorization_data(r, field)?
-        .into_iter()
-        .map(|(ad_type, data)| AuthorizationDataEntry {
+    let mut out = Vec::new();
+    each_authorization_data(r, field, |ad_type, data| {
+        out.push(AuthorizationDataEntry {
             ad_type,
             data: data.to_vec(),
-        })
-        .collect())
+        });
+    })?;
+    Ok(out)
 }
 
 /// DER AuthorizationData (SEQUENCE OF), e.g. for the data of an AD-IF-RELEVANT.
@@ -429,8 +433,10 @@ pub fn decrypt_ticket(ticket: &Ticket, key: &Key) -> Result<EncTicketPart, Ticke
             key: key.enctype(),
         });
     }
-    let plain = crypto::decrypt(key, KEY_USAGE_TICKET, &ticket.enc_part.cipher)?;
-    parse_enc_ticket_part(&plain)
+    let mut plain = crypto::decrypt(key, KEY_USAGE_TICKET, &ticket.enc_part.cipher)?;
+    let part = parse_enc_ticket_part(&plain);
+    crypto::wipe(&mut plain);
+    part
 }
 
 /// [`decrypt_ticket`] with a key prepared once for usage 2 (many tickets, one
@@ -446,11 +452,13 @@ pub fn decrypt_ticket_with(
         });
     }
     debug_assert_eq!(key.usage(), KEY_USAGE_TICKET);
-    let plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
+    let mut plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
     let skip = crypto::confounder_len(key.enctype())
         .unwrap_or(0)
         .min(plain.len());
-    parse_enc_ticket_part(&plain[skip..])
+    let part = parse_enc_ticket_part(&plain[skip..]);
+    crypto::wipe(&mut plain);
+    part
 }
 
 /// Encode and encrypt `part` into a ticket for `sname` (tests and fixtures build

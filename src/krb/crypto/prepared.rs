@@ -213,6 +213,17 @@ impl ChecksumKey {
         data: &[u8],
         expected: &[u8],
     ) -> Result<(), ChecksumError> {
+        self.verify_pieces(cksumtype, [data], expected)
+    }
+
+    /// [`ChecksumKey::verify`] over the concatenation of `pieces` (a PAC with its
+    /// signatures read as zeros, without copying it).
+    pub fn verify_pieces<'d>(
+        &self,
+        cksumtype: i32,
+        pieces: impl IntoIterator<Item = &'d [u8]>,
+        expected: &[u8],
+    ) -> Result<(), ChecksumError> {
         if cksumtype != self.cksumtype {
             return Err(ChecksumError::WrongType {
                 cksumtype,
@@ -223,14 +234,18 @@ impl ChecksumKey {
         let ok = match &self.inner {
             Checksum::Aes(kc) => {
                 let mut h = kc.clone();
-                h.update(data);
+                for p in pieces {
+                    h.update(p);
+                }
                 // verify_truncated_left accepts any prefix length; insist on all 12.
                 expected.len() == MAC_LEN && h.verify_truncated_left(expected).is_ok()
             }
             Checksum::Rc4 { ksign, ms_usage } => {
                 let mut md5 = Md5::new();
                 md5.update(ms_usage.to_le_bytes());
-                md5.update(data);
+                for p in pieces {
+                    md5.update(p);
+                }
                 let tmp = md5.finalize();
                 let mut h = ksign.clone();
                 h.update(&tmp);
@@ -278,6 +293,10 @@ mod tests {
                 let ck = ChecksumKey::new(&key, usage).unwrap();
                 let c = make_checksum(&key, usage, b"some PAC").unwrap();
                 assert_eq!(ck.verify(c.cksumtype, b"some PAC", &c.data), Ok(()));
+                assert_eq!(
+                    ck.verify_pieces(c.cksumtype, [&b"some"[..], b"", b" PAC"], &c.data),
+                    Ok(())
+                );
                 assert_eq!(
                     ck.verify(c.cksumtype, b"other PAC", &c.data),
                     Err(ChecksumError::Mismatch)
