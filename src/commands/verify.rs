@@ -74,7 +74,7 @@
 //! other server replies are counted and skipped. Identical tokens (or identical
 //! files) are verified once and counted. Exit status: 0 when every ticket
 //! verifies, 4 when one does not, 2 when the input holds no client token. A log
-//! file bigger than 1 MiB is read and verified a chunk at a time ([`stream`]):
+//! file bigger than 1 MiB is read and verified a chunk at a time (`verify/stream.rs`):
 //! the same result, without holding the log in memory.
 //!
 //! ```text

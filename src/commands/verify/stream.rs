@@ -73,6 +73,8 @@ pub fn verify_log(
     let (mut at, mut lines, mut tokens) = (0u64, 0usize, 0usize);
     let mut eof = false;
     while !(eof && buf.is_empty()) {
+        // What is left in `buf` is the start of a line: no newline in it.
+        let kept = buf.len();
         if !eof {
             let n = (&mut file)
                 .take(chunk as u64)
@@ -84,9 +86,9 @@ pub fn verify_log(
             }
         }
         // Whole lines only, but everything once the file ended.
-        let end = match memchr::memrchr(b'\n', &buf) {
+        let end = match memchr::memrchr(b'\n', &buf[kept..]) {
             _ if eof => buf.len(),
-            Some(nl) => nl + 1,
+            Some(nl) => kept + nl + 1,
             None => continue,
         };
         let part = &buf[..end];
