@@ -63,13 +63,15 @@ fn replay(name: &str) -> (usize, usize) {
     assert!(failures.is_empty(), "{name}: {failures:#?}");
     // Past libtest's capture (a raw write, like support::announce_ran):
     // tests/run-all.sh sums these lines.
+    // One write: stderr is unbuffered, so `writeln!` would write each piece of
+    // the format on its own and another test's output could land mid-line.
     use std::io::Write as _;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "\n*** fuzz corpus replay {name}: {} corpus inputs, {} regression inputs ***",
+    let line = format!(
+        "\n*** fuzz corpus replay {name}: {} corpus inputs, {} regression inputs ***\n",
         corpus.len(),
         regressions.len()
     );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
     (corpus.len(), regressions.len())
 }
 

@@ -89,10 +89,11 @@ pub fn announce_ran(kind: &str, name: &str) {
     let exe = std::env::current_exe().unwrap_or_default();
     let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
     let suite = stem.rsplit_once('-').map_or(stem, |(s, _)| s);
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "\n*** {kind} test {name} ran ({n} so far in {suite}) ***"
-    );
+    // One write: stderr is unbuffered, so `writeln!` would write each piece of
+    // the format on its own and another test's output could land mid-line, where
+    // tests/run-all.sh would not count it.
+    let line = format!("\n*** {kind} test {name} ran ({n} so far in {suite}) ***\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Three characters, [a-z0-9], fixed for this test process: appended to the names of
