@@ -404,3 +404,95 @@ fn wrong_keys_disabled_and_unknown_accounts_are_named() {
         "{err}"
     );
 }
+
+/// `provision::keys::prove` (what create, rotate and apply run before a keytab is
+/// written): every key is proven, the weaker ones by logging in and the strongest by
+/// the service ticket it decrypts. When the KDC issues the ticket in a weaker enctype
+/// (msDS-SupportedEncryptionTypes lists AES128 only), the strongest key logs in
+/// instead; a wrong strongest key is caught by the ticket.
+#[test]
+fn every_key_is_proven_by_a_login_or_by_the_service_ticket() {
+    use spnkt::provision::execute::Executed;
+    use spnkt::provision::keys;
+    use spnkt::provision::{Collect, StepError};
+
+    let Some((lab, addr)) = lab("every_key_is_proven_by_a_login_or_by_the_service_ticket") else {
+        return;
+    };
+    let (both, aes128_tickets) = (sam("p"), sam("q"));
+    let _guard = lab.cleanup(&[&both, &aes128_tickets]);
+    let password = "Kdct-Prove-Pw-6!";
+    let spn = |n: &str| format!("HTTP/{}", host(n));
+    add_user(&lab, &both, None, &[&spn("6p")], password, false);
+    add_user(&lab, &aes128_tickets, None, &[&spn("6q")], password, false);
+    lab.ldap_modify(&format!(
+        "dn: CN={aes128_tickets},CN=Users,{}\nchangetype: modify\n\
+         replace: msDS-SupportedEncryptionTypes\nmsDS-SupportedEncryptionTypes: 8\n",
+        lab.base_dn
+    ))
+    .unwrap();
+
+    let prove = |sam: &str, host_n: &str, keys_: &[Key]| {
+        let client = principal(&lab, sam);
+        let mut done = Executed {
+            kdc_enctypes: Some(
+                kdc::salt_info(&addr, &client)
+                    .unwrap()
+                    .iter()
+                    .map(|i| i.etype)
+                    .collect(),
+            ),
+            ..Executed::default()
+        };
+        let mut progress = Collect::default();
+        let service = format!("{}@{}", spn(host_n), lab.realm);
+        let result = keys::prove(
+            &addr,
+            &client.to_string(),
+            &service,
+            keys_,
+            &mut done,
+            &mut progress,
+        );
+        (result, done, progress.warnings)
+    };
+    let names = |e: &[Enctype]| e.iter().map(|e| e.to_string()).collect::<Vec<_>>();
+    let (aes256, aes128, rc4) = (
+        Enctype::AES256_CTS_HMAC_SHA1_96,
+        Enctype::AES128_CTS_HMAC_SHA1_96,
+        Enctype::RC4_HMAC,
+    );
+
+    // The usual case: AES128 logs in, the ticket comes in AES256 and proves that key.
+    let keys_ = derive_keys(&addr, &principal(&lab, &both), password);
+    let (result, done, warnings) = prove(&both, "6p", &keys_);
+    result.unwrap();
+    assert_eq!(done.keys_proven, names(&[aes256, aes128, rc4]));
+    assert_eq!(done.ticket_enctype, Some(aes256.to_string()));
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    // One key alone logs in and decrypts the ticket.
+    let (result, done, _) = prove(&both, "6p", &keys_[..1]);
+    result.unwrap();
+    assert_eq!(done.keys_proven, names(&[aes256]));
+
+    // A wrong AES256 key (another password) with the right AES128 one: the login
+    // with AES128 succeeds, the ticket does not decrypt, and nothing is proven.
+    let mut wrong = derive_keys(&addr, &principal(&lab, &both), "Not-The-Pw-6!");
+    wrong.truncate(1);
+    wrong.push(keys_[1].clone());
+    let (result, done, _) = prove(&both, "6p", &wrong);
+    match result {
+        Err(StepError::TicketDecrypt { enctype, .. }) => assert_eq!(enctype, aes256),
+        other => panic!("{other:?}"),
+    }
+    assert!(done.ticket_enctype.is_none());
+
+    // The KDC issues AES128 tickets: AES256 is proven by a login of its own.
+    let keys_ = derive_keys(&addr, &principal(&lab, &aes128_tickets), password);
+    let (result, done, warnings) = prove(&aes128_tickets, "6q", &keys_[..2]);
+    result.unwrap();
+    assert_eq!(done.ticket_enctype, Some(aes128.to_string()));
+    assert_eq!(done.keys_proven, names(&[aes256, aes128]));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}

@@ -105,10 +105,18 @@ pub fn derive(
     })
 }
 
-/// Prove `keys` with the KDC: log in as `client` with each (a key of an enctype the
-/// KDC does not use for the account is written unproven, with a warning), get a
-/// ticket for `service` and decrypt it with the new key of its enctype, checking its
-/// kvno against the one read back.
+/// Prove `keys` with the KDC: every key either logs in as `client` (an AS exchange
+/// with PA-ENC-TIMESTAMP made with it, whose reply it decrypts) or decrypts the
+/// service ticket for `service` the KDC issues, whose kvno is checked against the
+/// one read back. A key of an enctype the KDC does not use for the account is
+/// written unproven, with a warning.
+///
+/// The KDC encrypts a service ticket in the strongest key of the account's enctypes
+/// (AD, MIT and Heimdal alike), which is the first of `keys`. So the weaker keys log
+/// in, the first login's TGT asks for the ticket, and the ticket proves the strongest
+/// key. That is one AS exchange fewer per account than a login with every key, and
+/// on AD each login is a database write (lastLogon); the proof is as strong. Should
+/// the ticket come in another enctype, the strongest key logs in afterwards.
 pub fn prove(
     addr: &KdcAddress,
     client: &str,
@@ -120,34 +128,28 @@ pub fn prove(
     let kdc = addr.as_str();
     let client_p = principal(client)?;
     let service_p = principal(service)?;
+    let mut proven: Vec<Enctype> = Vec::new();
+    let mut unproven: Vec<Enctype> = Vec::new();
     let mut tgt = None;
-    for key in keys {
-        // A key of an enctype the salt query's ETYPE-INFO2 announced is proven in one
-        // exchange. Others are asked about first: a KDC may announce only its
-        // preferred enctype (Heimdal, Samba's KDC, does).
-        let attempt = match &done.kdc_enctypes {
-            Some(announced) if announced.contains(&key.enctype()) => {
-                kdc::as_with_key(addr, &client_p, key)
-            }
-            _ => kdc::as_with_keys(addr, &client_p, std::slice::from_ref(key)),
-        };
-        match attempt {
-            Ok(t) => {
-                done.keys_proven.push(key.enctype().to_string());
-                tgt.get_or_insert(t);
-            }
-            Err(KdcError::NoCommonEnctype { .. }) => progress.warn(format!(
-                "the KDC does not use {} for {client}: that key is written unproven",
-                key.enctype()
-            )),
-            Err(cause) => {
-                return Err(StepError::KeyRefused {
-                    client: client.to_owned(),
-                    enctype: key.enctype(),
-                    kdc: kdc.to_owned(),
-                    cause,
-                });
-            }
+    let (strongest, weaker) = match keys {
+        [first, rest @ ..] if !rest.is_empty() => (Some(first), rest),
+        _ => (None, keys),
+    };
+    for key in weaker {
+        if let Some(t) = log_in(addr, &client_p, client, key, done, progress)? {
+            proven.push(key.enctype());
+            tgt.get_or_insert(t);
+        } else {
+            unproven.push(key.enctype());
+        }
+    }
+    if let (None, Some(key)) = (&tgt, strongest) {
+        // No weaker key could log in: the strongest one gets the TGT itself.
+        if let Some(t) = log_in(addr, &client_p, client, key, done, progress)? {
+            proven.push(key.enctype());
+            tgt = Some(t);
+        } else {
+            unproven.push(key.enctype());
         }
     }
     let Some(tgt) = tgt else {
@@ -184,10 +186,91 @@ pub fn prove(
         kdc: kdc.to_owned(),
         cause: e.to_string(),
     })?;
+    if !proven.contains(&etype) {
+        proven.push(etype);
+    }
+    // The ticket came in a weaker enctype than expected: the strongest key has not
+    // been proven yet, so it logs in like the others.
+    if let Some(key) = strongest {
+        let e = key.enctype();
+        if !proven.contains(&e)
+            && !unproven.contains(&e)
+            && log_in(addr, &client_p, client, key, done, progress)?.is_some()
+        {
+            proven.push(e);
+        }
+    }
+    // Reported strongest first, as the keys are.
+    done.keys_proven = keys
+        .iter()
+        .map(Key::enctype)
+        .filter(|e| proven.contains(e))
+        .map(|e| e.to_string())
+        .collect();
     done.ticket_enctype = Some(etype.to_string());
     done.ticket_flags = st.flags.names();
     done.ok_as_delegate = Some(st.flags.contains(TicketFlags::OK_AS_DELEGATE));
     Ok(())
+}
+
+/// The AES enctypes AD derives with one salt and iteration count.
+fn is_ad_aes(e: Enctype) -> bool {
+    [
+        Enctype::AES128_CTS_HMAC_SHA1_96,
+        Enctype::AES256_CTS_HMAC_SHA1_96,
+    ]
+    .contains(&e)
+}
+
+/// One AS exchange with PA-ENC-TIMESTAMP made with `key`, asking for the reply in its
+/// enctype: `Some(TGT)` when the KDC accepted the key, `None` (with a warning) when
+/// the KDC keeps no key of that enctype for the account.
+///
+/// An AES key goes straight to the pre-authenticated request when the salt query
+/// announced any AES enctype: AD derives every AES key of an account with the one
+/// salt, and a KDC may announce only its preferred enctype (Heimdal, Samba's KDC,
+/// does). Only a refusal costs the exchange that asks first whether the KDC has such
+/// a key at all, which tells "no such key" from "wrong key".
+fn log_in(
+    addr: &KdcAddress,
+    client_p: &Principal,
+    client: &str,
+    key: &Key,
+    done: &Executed,
+    progress: &mut dyn Progress,
+) -> Result<Option<kdc::Tgt>, StepError> {
+    let e = key.enctype();
+    let announced = done.kdc_enctypes.as_deref().unwrap_or_default();
+    let direct =
+        announced.contains(&e) || (is_ad_aes(e) && announced.iter().any(|a| is_ad_aes(*a)));
+    let ask_first = || kdc::as_with_keys(addr, client_p, std::slice::from_ref(key));
+    let attempt = if !direct {
+        ask_first()
+    } else {
+        match kdc::as_with_key(addr, client_p, key) {
+            Err(KdcError::PreauthFailed { .. } | KdcError::NoCommonEnctype { .. })
+                if !announced.contains(&e) =>
+            {
+                ask_first()
+            }
+            first => first,
+        }
+    };
+    match attempt {
+        Ok(t) => Ok(Some(t)),
+        Err(KdcError::NoCommonEnctype { .. }) => {
+            progress.warn(format!(
+                "the KDC does not use {e} for {client}: that key is written unproven"
+            ));
+            Ok(None)
+        }
+        Err(cause) => Err(StepError::KeyRefused {
+            client: client.to_owned(),
+            enctype: e,
+            kdc: addr.as_str().to_owned(),
+            cause,
+        }),
+    }
 }
 
 /// One account's proven keys, to be written to a keytab file.
