@@ -53,7 +53,7 @@ plan=$work/plan.toml
   done
 } >"$plan"
 
-echo "Samba AD lab ($(samba -V), 127.0.0.1, $(nproc) CPUs): spnkt apply of $N new services."
+echo "Samba AD lab ($(samba -V), 127.0.0.1, $(nproc) CPUs, $(tombstones) deleted objects kept): spnkt apply of $N new services."
 echo
 echo "| --jobs | wall s | spnkt CPU s | samba CPU s | LDAP round trips |"
 echo "|---|---|---|---|---|"

@@ -10,6 +10,7 @@ use crate::ad::ldap::{Directory, LdapError};
 use crate::atomic_file::Overwrite;
 use crate::kdc::{self, KdcAddress, KdcError};
 use crate::keytab_file;
+use crate::krb::kdc_msg::error_code;
 use crate::krb::keytab::{Keytab, KeytabEntry, KeytabVersion};
 use crate::krb::string_to_key::{DEFAULT_AES_ITERATIONS, string_to_key};
 use crate::krb::ticket::{TicketFlags, decrypt_ticket};
@@ -222,6 +223,15 @@ fn is_ad_aes(e: Enctype) -> bool {
     .contains(&e)
 }
 
+/// The answers to a pre-authenticated AS-REQ that mean the key is wrong or the KDC
+/// keeps no key of its enctype for the account.
+fn wrong_or_missing_key(e: &KdcError) -> bool {
+    matches!(
+        e,
+        KdcError::PreauthFailed { .. } | KdcError::NoCommonEnctype { .. }
+    ) || e.krb_error_code() == Some(error_code::KDC_ERR_ETYPE_NOSUPP)
+}
+
 /// One AS exchange with PA-ENC-TIMESTAMP made with `key`, asking for the reply in its
 /// enctype: `Some(TGT)` when the KDC accepted the key, `None` (with a warning) when
 /// the KDC keeps no key of that enctype for the account.
@@ -248,11 +258,8 @@ fn log_in(
         ask_first()
     } else {
         match kdc::as_with_key(addr, client_p, key) {
-            Err(KdcError::PreauthFailed { .. } | KdcError::NoCommonEnctype { .. })
-                if !announced.contains(&e) =>
-            {
-                ask_first()
-            }
+            // A wrong key, or no such key (KDC_ERR_ETYPE_NOSUPP): the question tells which.
+            Err(err) if !announced.contains(&e) && wrong_or_missing_key(&err) => ask_first(),
             first => first,
         }
     };
