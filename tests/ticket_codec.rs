@@ -695,3 +695,67 @@ fn encrypted_data_kvno_accepts_negative_int32() {
     v4[8] = 4;
     assert_eq!(ticket::parse_ticket(&v4), Err(TicketError::BadVersion(4)));
 }
+
+#[test]
+fn decrypted_in_place_into_a_reused_buffer_as_the_owned_decoder_reads_it() {
+    use spnkt::krb::crypto::DecryptionKey;
+    use spnkt::krb::ticket::{EncTicketPartRef, TicketRef};
+    let mut plain = zeroize::Zeroizing::new(Vec::new());
+    // A short RC4 ticket first, then a longer AES one: the buffer grows.
+    for (enctype, with_pac) in [
+        (Enctype::RC4_HMAC, false),
+        (Enctype::AES256_CTS_HMAC_SHA1_96, true),
+        (Enctype::AES128_CTS_HMAC_SHA1_96, false),
+    ] {
+        let key = service_key(enctype);
+        let mut p = part(
+            r"a\/b@R\@X",
+            Key::new(enctype, vec![9; enctype.key_len().unwrap()]),
+        );
+        if with_pac {
+            p.authorization_data = vec![ticket::pac_authorization_data(&[0x42; 700])];
+        }
+        let sname = principal("HTTP/app1.example.com@EXAMPLE.COM", 3);
+        let t = ticket::encrypt_ticket(&sname, &p, &key, Some(5), &confounder(enctype)).unwrap();
+        let der = ticket::encode_ticket(&t);
+        let in_place = TicketRef::parse(&der).unwrap();
+        assert_eq!(in_place.to_owned(), t);
+        assert!(in_place.sname.is(&sname));
+        assert!(
+            !in_place
+                .sname
+                .is(&principal("HTTP/app1.example.com@OTHER", 3))
+        );
+        assert_eq!(
+            in_place.sname.components().collect::<Vec<_>>(),
+            ["HTTP", "app1.example.com"]
+        );
+        let dk = DecryptionKey::new(&key, ticket::KEY_USAGE_TICKET).unwrap();
+        let read = ticket::decrypt_ticket_in(in_place.enc_part, &dk, &mut plain).unwrap();
+        assert_eq!(read.to_owned(), p);
+        assert_eq!(read.client.to_string(), r"a\/b@R\@X");
+        assert_eq!(read.client.to_string(), p.client.to_string());
+        assert_eq!(read.pac(), p.pac());
+        assert!(
+            !format!("{read:?}").contains("9, 9"),
+            "no key bytes in Debug"
+        );
+        assert_eq!(
+            EncTicketPartRef::parse(&ticket::encode_enc_ticket_part(&p))
+                .unwrap()
+                .to_owned(),
+            p
+        );
+        // The wrong key: an integrity failure, and nothing left in the buffer.
+        let other = DecryptionKey::new(
+            &Key::new(enctype, vec![1; enctype.key_len().unwrap()]),
+            ticket::KEY_USAGE_TICKET,
+        )
+        .unwrap();
+        assert_eq!(
+            ticket::decrypt_ticket_in(in_place.enc_part, &other, &mut plain),
+            Err(TicketError::Crypto(CryptoError::IntegrityCheckFailed))
+        );
+        assert!(plain.is_empty());
+    }
+}

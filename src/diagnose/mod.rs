@@ -31,15 +31,17 @@ pub mod text;
 use serde::Serialize;
 
 use crate::krb::ap_req::{self, ApReq, GssFlags};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
-use crate::krb::crypto::{ChecksumKey, CryptoError, DecryptionKey};
+use zeroize::Zeroizing;
+
+use crate::krb::crypto::{self, ChecksumKey, CryptoError, DecryptionKey};
 use crate::krb::evidence::{Detected, Evidence};
 use crate::krb::keytab::{Keytab, KeytabEntry};
 use crate::krb::krbcred;
 use crate::krb::pac;
 use crate::krb::spnego::Layer;
-use crate::krb::ticket::{self, EncTicketPart, Ticket, TicketError, TicketFlags};
+use crate::krb::ticket::{self, EncTicketPartRef, Ticket, TicketError, TicketFlags};
 use crate::krb::{Enctype, Key, Principal};
 use crate::timefmt::{format_relative, format_utc_i64};
 
@@ -297,6 +299,9 @@ pub struct KeyCache<'k> {
     checksum: Vec<OnceCell<Result<ChecksumKey, CryptoError>>>,
     /// Each entry as reports name it (its principal formatted once).
     slots: Vec<OnceCell<Slot>>,
+    /// The buffer tickets are decrypted into and read in place, reused from
+    /// ticket to ticket; wiped after each.
+    plain: RefCell<Zeroizing<Vec<u8>>>,
 }
 
 impl<'k> KeyCache<'k> {
@@ -307,6 +312,7 @@ impl<'k> KeyCache<'k> {
             decrypt: (0..n).map(|_| OnceCell::new()).collect(),
             checksum: (0..n).map(|_| OnceCell::new()).collect(),
             slots: (0..n).map(|_| OnceCell::new()).collect(),
+            plain: RefCell::default(),
         }
     }
 
@@ -585,11 +591,6 @@ fn fail(r: &mut TicketResult, code: CauseCode, message: String, hint: String) {
     });
 }
 
-enum Attempt {
-    Decrypted(Box<EncTicketPart>),
-    Failed,
-}
-
 /// `keys_tried`'s result for an integrity failure.
 const INTEGRITY_FAILED: &str = "integrity check failed";
 
@@ -600,14 +601,17 @@ struct Tries {
     other_error: Option<String>,
 }
 
-fn try_key(
+/// Decrypt `t` with keytab slot `slot` into `plain`; the EncTicketPart when it
+/// decrypts and reads.
+fn try_key<'p>(
     keys: &KeyCache<'_>,
     r: &mut TicketResult,
     tries: &mut Tries,
     t: &Ticket,
     slot: usize,
     e: &KeytabEntry,
-) -> Attempt {
+    plain: &'p mut Zeroizing<Vec<u8>>,
+) -> Option<EncTicketPartRef<'p>> {
     // What ticket::decrypt_ticket(t, &e.key) says, with the usage keys derived once.
     let res = if t.enc_part.etype != e.key.enctype() {
         Err(TicketError::EnctypeMismatch {
@@ -616,7 +620,7 @@ fn try_key(
         })
     } else {
         match keys.decryption(slot) {
-            Ok(k) => ticket::decrypt_ticket_with(t, k),
+            Ok(k) => ticket::decrypt_ticket_in(t.enc_part.as_ref(), k, plain),
             Err(err) => Err(TicketError::Crypto(err.clone())),
         }
     };
@@ -638,10 +642,7 @@ fn try_key(
     if tries.other_error.is_none() {
         tries.other_error = other_error;
     }
-    match res {
-        Ok(part) => Attempt::Decrypted(Box::new(part)),
-        Err(_) => Attempt::Failed,
-    }
+    res.ok()
 }
 
 fn list_kvnos(kvnos: &[u32]) -> String {
@@ -661,7 +662,22 @@ fn short_enctype(e: Enctype) -> String {
     }
 }
 
-fn verify_one(keys: &KeyCache<'_>, mut c: Candidate<'_>, now: i64, detail: Detail) -> TicketResult {
+fn verify_one(keys: &KeyCache<'_>, c: Candidate<'_>, now: i64, detail: Detail) -> TicketResult {
+    let mut plain = keys.plain.take();
+    let r = verify_in(keys, c, now, detail, &mut plain);
+    crypto::wipe(&mut plain);
+    keys.plain.replace(plain);
+    r
+}
+
+/// [`verify_one`], decrypting into `plain`.
+fn verify_in(
+    keys: &KeyCache<'_>,
+    mut c: Candidate<'_>,
+    now: i64,
+    detail: Detail,
+    plain: &mut Zeroizing<Vec<u8>>,
+) -> TicketResult {
     let keytab = keys.keytab;
     let mut r = empty_result(&mut c);
     let mut tries = Tries {
@@ -697,13 +713,15 @@ fn verify_one(keys: &KeyCache<'_>, mut c: Candidate<'_>, now: i64, detail: Detai
         .filter(|(_, e)| kvno.is_none_or(|k| e.kvno == k))
         .collect();
 
-    let mut decrypted: Option<(usize, &KeytabEntry, Box<EncTicketPart>)> = None;
-    for &(slot, e) in &exact {
-        if let Attempt::Decrypted(part) = try_key(keys, &mut r, &mut tries, t, slot, e) {
-            decrypted = Some((slot, e, part));
-            break;
+    let mut exact_keys = exact.iter();
+    let decrypted = loop {
+        let Some(&(slot, e)) = exact_keys.next() else {
+            break None;
+        };
+        if let Some(part) = try_key(keys, &mut r, &mut tries, t, slot, e, plain) {
+            break Some((slot, e, part));
         }
-    }
+    };
 
     if decrypted.is_none() {
         let kvno_n = kvno.unwrap_or_default();
@@ -714,7 +732,7 @@ fn verify_one(keys: &KeyCache<'_>, mut c: Candidate<'_>, now: i64, detail: Detai
             .filter(|(_, e)| kvno.is_some_and(|k| e.kvno != k))
             .collect();
         for &(slot, e) in &others {
-            if let Attempt::Decrypted(_) = try_key(keys, &mut r, &mut tries, t, slot, e) {
+            if try_key(keys, &mut r, &mut tries, t, slot, e, plain).is_some() {
                 let m = e.kvno;
                 fail(
                     &mut r,
@@ -828,10 +846,7 @@ fn verify_one(keys: &KeyCache<'_>, mut c: Candidate<'_>, now: i64, detail: Detai
     r.keytab_entry = Some(keys.slot(slot));
     r.client = Some(part.client.to_string());
     if let Some(container_client) = &c.client {
-        if *container_client != part.client
-            && (container_client.components != part.client.components
-                || container_client.realm != part.client.realm)
-        {
+        if !part.client.is(container_client) {
             r.warnings.push(format!(
                 "the container names the client {container_client}, the ticket says {}",
                 part.client
@@ -952,19 +967,19 @@ fn no_principal(r: &mut TicketResult, keytab: &Keytab, sname: &Principal) {
     }
 }
 
-fn fill_ticket_facts(r: &mut TicketResult, part: &EncTicketPart, now: i64) {
+fn fill_ticket_facts(r: &mut TicketResult, part: &EncTicketPartRef<'_>, now: i64) {
     if let Some(tf) = r.ticket.as_mut() {
         tf.flags = Some(part.flags.names());
         tf.authtime = Some(Time::new(part.authtime, now));
         tf.starttime = part.starttime.map(|t| Time::new(t, now));
         tf.endtime = Some(Time::new(part.endtime, now));
         tf.renew_till = part.renew_till.map(|t| Time::new(t, now));
-        tf.session_enctype = Some(part.session_key.enctype().0);
-        tf.session_enctype_name = Some(part.session_key.enctype().to_string());
+        tf.session_enctype = Some(part.session_key.keytype.0);
+        tf.session_enctype_name = Some(part.session_key.keytype.to_string());
     }
 }
 
-fn check_times(r: &mut TicketResult, part: &EncTicketPart, now: i64) {
+fn check_times(r: &mut TicketResult, part: &EncTicketPartRef<'_>, now: i64) {
     if part.endtime <= now {
         r.warnings.push(format!(
             "the ticket expired {} ({}): it decrypts, but a service rejects it; get a new ticket",
@@ -984,7 +999,7 @@ fn check_times(r: &mut TicketResult, part: &EncTicketPart, now: i64) {
 fn check_pac(
     keys: &KeyCache<'_>,
     r: &mut TicketResult,
-    part: &EncTicketPart,
+    part: &EncTicketPartRef<'_>,
     entry: &KeytabEntry,
     slot: usize,
     detail: Detail,
@@ -1073,8 +1088,15 @@ fn check_pac(
 
 /// The authenticator and delegation checks; with [`Detail::Brief`] only their
 /// warnings are kept (no facts).
-fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64, detail: Detail) {
+fn check_ap_req(
+    r: &mut TicketResult,
+    ap: &ApReq,
+    part: &EncTicketPartRef<'_>,
+    now: i64,
+    detail: Detail,
+) {
     let full = detail == Detail::Full;
+    let session_key = part.session_key.to_key();
     let ok_as_delegate = part.flags.contains(TicketFlags::OK_AS_DELEGATE);
     let mut facts = AuthenticatorFacts {
         decrypted: false,
@@ -1094,7 +1116,7 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
     let mut deleg_flag = None;
     let mut tgt_enclosed = false;
     let mut tgt_decoded = false;
-    match ap_req::decrypt_authenticator(ap, &part.session_key) {
+    match ap_req::decrypt_authenticator(ap, &session_key) {
         Err(e) => {
             facts.error = Some(e.to_string());
             r.warnings.push(format!(
@@ -1106,9 +1128,7 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
             facts.client = full.then(|| auth.client.to_string());
             facts.ctime = full.then(|| Time::new(auth.ctime, now));
             facts.subkey_enctype = auth.subkey.as_ref().map(|k| k.enctype().0);
-            if auth.client.components != part.client.components
-                || auth.client.realm != part.client.realm
-            {
+            if !part.client.is(&auth.client) {
                 r.warnings.push(format!(
                     "the authenticator names {} but the ticket was issued to {}: a service rejects this",
                     auth.client, part.client
@@ -1132,7 +1152,7 @@ fn check_ap_req(r: &mut TicketResult, ap: &ApReq, part: &EncTicketPart, now: i64
                                 tgt_enclosed = true;
                                 let d = decode_delegation(
                                     cred,
-                                    &part.session_key,
+                                    &session_key,
                                     auth.subkey.as_ref(),
                                     now,
                                 );

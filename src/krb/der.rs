@@ -482,9 +482,15 @@ impl<'a> Reader<'a> {
     /// KerberosString / Realm (GeneralString, UTF-8 in practice).
     #[inline]
     pub(crate) fn string(&mut self, field: &'static str) -> Result<String, DerError> {
+        self.str_ref(field).map(str::to_owned)
+    }
+
+    /// [`Reader::string`] borrowed from the input.
+    #[inline]
+    pub(crate) fn str_ref(&mut self, field: &'static str) -> Result<&'a str, DerError> {
         let r = self.element(GENERAL_STRING, field)?;
         match std::str::from_utf8(r.contents()) {
-            Ok(s) => Ok(s.to_owned()),
+            Ok(s) => Ok(s),
             Err(e) => Err(DerError::InvalidUtf8 {
                 offset: r.pos + e.valid_up_to(),
                 field,

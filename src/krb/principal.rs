@@ -4,7 +4,7 @@
 //! unescaped `@`. A backslash escapes `/`, `@` and itself; `\n`, `\t`, `\b` and `\0`
 //! stand for the control characters (MIT `krb5_parse_name` / `krb5_unparse_name`).
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// RFC 4120 section 6.2 name type, as stored in keytabs and tickets.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
@@ -155,13 +155,7 @@ impl Principal {
     }
 
     fn write_name(&self, out: &mut impl fmt::Write) -> fmt::Result {
-        for (i, c) in self.components.iter().enumerate() {
-            if i > 0 {
-                out.write_char('/')?;
-            }
-            escape_into(out, c, true)?;
-        }
-        Ok(())
+        write_name(out, self.components.iter().map(String::as_str))
     }
 
     /// The same principal with its realm upper-cased, as Active Directory realms are.
@@ -174,6 +168,32 @@ impl Principal {
         self.name_type = name_type;
         self
     }
+}
+
+/// Name components in MIT's text form, escaped (`HTTP/app1.example.com`).
+fn write_name<'c>(
+    out: &mut impl fmt::Write,
+    components: impl IntoIterator<Item = &'c str>,
+) -> fmt::Result {
+    for (i, c) in components.into_iter().enumerate() {
+        if i > 0 {
+            out.write_char('/')?;
+        }
+        escape_into(out, c, true)?;
+    }
+    Ok(())
+}
+
+/// A principal in MIT's text form, `name@REALM` with escapes, from its parts
+/// (for principals read in place, as [`Principal`]'s `Display` writes them).
+pub(crate) fn write_principal<'c>(
+    out: &mut impl fmt::Write,
+    components: impl IntoIterator<Item = &'c str>,
+    realm: &str,
+) -> fmt::Result {
+    write_name(out, components)?;
+    out.write_char('@')?;
+    escape_into(out, realm, false)
 }
 
 /// `s` with MIT's escapes; runs without anything to escape are written whole.
@@ -200,9 +220,7 @@ fn escape_into(out: &mut impl fmt::Write, s: &str, is_component: bool) -> fmt::R
 impl fmt::Display for Principal {
     /// MIT text form with escaping; the name type is not part of the text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_name(f)?;
-        f.write_char('@')?;
-        escape_into(f, &self.realm, false)
+        write_principal(f, self.components.iter().map(String::as_str), &self.realm)
     }
 }
 

@@ -13,7 +13,13 @@ use super::crypto::{self, CryptoError};
 use super::der::{self, Reader, app};
 use super::{Enctype, Key, NameType, Principal};
 
+mod borrowed;
+
 pub use super::der::DerError;
+pub use borrowed::{
+    AuthorizationDataRef, Components, EncTicketPartRef, EncryptedDataRef, EncryptionKeyRef,
+    PrincipalNameRef, TicketRef,
+};
 
 /// Key usage for the EncTicketPart (RFC 4120 section 7.5.1).
 pub const KEY_USAGE_TICKET: u32 = 2;
@@ -128,27 +134,11 @@ impl EncTicketPart {
     /// The PAC: the first AD-WIN2K-PAC (128) element inside an AD-IF-RELEVANT (1)
     /// element (whose data is itself DER AuthorizationData), or a bare top-level one.
     pub fn pac(&self) -> Option<&[u8]> {
-        for entry in &self.authorization_data {
-            match entry.ad_type {
-                AD_WIN2K_PAC => return Some(&entry.data),
-                AD_IF_RELEVANT => {
-                    // The first PAC of an inner AuthorizationData that reads whole.
-                    let mut r = Reader::new(&entry.data, "AD-IF-RELEVANT data");
-                    let mut pac = None;
-                    let read = each_authorization_data(&mut r, "AD-IF-RELEVANT data", |t, data| {
-                        if t == AD_WIN2K_PAC && pac.is_none() {
-                            pac = Some(data);
-                        }
-                    })
-                    .and_then(|()| r.finish());
-                    if let (Ok(()), Some(data)) = (read, pac) {
-                        return Some(data);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
+        borrowed::find_pac(
+            self.authorization_data
+                .iter()
+                .map(|e| (e.ad_type, e.data.as_slice())),
+        )
     }
 }
 
@@ -173,25 +163,11 @@ pub(crate) fn read_principal_name(
     r: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<(NameType, Vec<String>), DerError> {
-    let mut s = r.sequence(field)?;
-    let name_type = s.field(0, "name-type", Reader::int32)?;
-    let mut names = s.field(1, "name-string", Reader::sequence)?;
-    s.skip_extensions()?;
-    let mut components = Vec::new();
-    while !names.at_end() {
-        components.push(names.string("name-string component")?);
-    }
-    Ok((NameType(name_type), components))
-}
-
-/// PrincipalName with its realm.
-fn read_principal(
-    r: &mut Reader<'_>,
-    field: &'static str,
-    realm: String,
-) -> Result<Principal, DerError> {
-    let (name_type, components) = read_principal_name(r, field)?;
-    Ok(Principal::new(name_type, components, realm))
+    let name = borrowed::read_principal_name(r, field, "")?;
+    Ok((
+        name.name_type,
+        name.components().map(str::to_owned).collect(),
+    ))
 }
 
 pub(crate) fn encode_principal_name(p: &Principal) -> Vec<u8> {
@@ -206,16 +182,7 @@ pub(crate) fn read_encrypted_data(
     r: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<EncryptedData, DerError> {
-    let mut s = r.sequence(field)?;
-    let etype = s.field(0, "etype", Reader::int32)?;
-    let kvno = s.optional_field(1, "kvno", Reader::uint32)?;
-    let cipher = s.field(2, "cipher", Reader::octets)?.to_vec();
-    s.skip_extensions()?;
-    Ok(EncryptedData {
-        etype: Enctype(etype),
-        kvno,
-        cipher,
-    })
+    borrowed::read_encrypted_data(r, field).map(|e| e.to_owned())
 }
 
 pub(crate) fn encode_encrypted_data(e: &EncryptedData) -> Vec<u8> {
@@ -231,11 +198,7 @@ pub(crate) fn read_encryption_key(
     r: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<Key, DerError> {
-    let mut s = r.sequence(field)?;
-    let keytype = s.field(0, "keytype", Reader::int32)?;
-    let value = s.field(1, "keyvalue", Reader::octets)?;
-    s.skip_extensions()?;
-    Ok(Key::new(Enctype(keytype), value.to_vec()))
+    borrowed::read_encryption_key(r, field).map(|k| k.to_key())
 }
 
 pub(crate) fn encode_encryption_key(k: &Key) -> zeroize::Zeroizing<Vec<u8>> {
@@ -251,35 +214,11 @@ pub(crate) fn encode_encryption_key(k: &Key) -> zeroize::Zeroizing<Vec<u8>> {
     out
 }
 
-/// The elements of a bare AuthorizationData SEQUENCE OF, borrowed, in order.
-fn each_authorization_data<'a>(
-    r: &mut Reader<'a>,
-    field: &'static str,
-    mut each: impl FnMut(i32, &'a [u8]),
-) -> Result<(), DerError> {
-    let mut list = r.sequence(field)?;
-    while !list.at_end() {
-        let mut s = list.sequence("AuthorizationData element")?;
-        let ad_type = s.field(0, "ad-type", Reader::int32)?;
-        let data = s.field(1, "ad-data", Reader::octets)?;
-        s.skip_extensions()?;
-        each(ad_type, data);
-    }
-    Ok(())
-}
-
 pub(crate) fn read_authorization_data(
     r: &mut Reader<'_>,
     field: &'static str,
 ) -> Result<Vec<AuthorizationDataEntry>, DerError> {
-    let mut out = Vec::new();
-    each_authorization_data(r, field, |ad_type, data| {
-        out.push(AuthorizationDataEntry {
-            ad_type,
-            data: data.to_vec(),
-        });
-    })?;
-    Ok(out)
+    borrowed::read_authorization_data(r, field).map(|ad| ad.to_owned())
 }
 
 /// DER AuthorizationData (SEQUENCE OF), e.g. for the data of an AD-IF-RELEVANT.
@@ -310,24 +249,12 @@ pub fn pac_authorization_data(pac: &[u8]) -> AuthorizationDataEntry {
 /// The next element of `r`, a Ticket ([APPLICATION 1]); error offsets are those
 /// of `r` (the AP-REQ's or KRB-CRED's bytes when the ticket sits inside one).
 pub(crate) fn read_ticket(r: &mut Reader<'_>) -> Result<Ticket, TicketError> {
-    let mut s = r.element(app(1), "Ticket")?.only(Reader::sequence)?;
-    let vno = s.field(0, "tkt-vno", Reader::integer)?;
-    if vno != 5 {
-        return Err(TicketError::BadVersion(vno));
-    }
-    let realm = s.field(1, "realm", Reader::string)?;
-    let sname = s.field(2, "sname", |r, f| read_principal(r, f, realm))?;
-    let enc_part = s.field(3, "enc-part", read_encrypted_data)?;
-    s.skip_extensions()?;
-    Ok(Ticket { sname, enc_part })
+    borrowed::read_ticket(r).map(|t| t.to_owned())
 }
 
 /// Parse a DER Ticket ([APPLICATION 1]).
 pub fn parse_ticket(der: &[u8]) -> Result<Ticket, TicketError> {
-    let mut r = Reader::new(der, "Ticket");
-    let ticket = read_ticket(&mut r)?;
-    r.finish()?;
-    Ok(ticket)
+    TicketRef::parse(der).map(|t| t.to_owned())
 }
 
 /// Encode a Ticket as DER.
@@ -343,49 +270,9 @@ pub fn encode_ticket(ticket: &Ticket) -> Vec<u8> {
     )
 }
 
-fn read_enc_ticket_part(r: &mut Reader<'_>) -> Result<EncTicketPart, DerError> {
-    let mut s = r.element(app(3), "EncTicketPart")?.only(Reader::sequence)?;
-    let flags = s.field(0, "flags", Reader::flags)?;
-    let session_key = s.field(1, "key", read_encryption_key)?;
-    let crealm = s.field(2, "crealm", Reader::string)?;
-    let client = s.field(3, "cname", |r, f| read_principal(r, f, crealm))?;
-    let (transited_type, transited) = s.field(4, "transited", |r, f| {
-        let mut tr = r.sequence(f)?;
-        let tr_type = tr.field(0, "tr-type", Reader::int32)?;
-        let contents = tr.field(1, "contents", Reader::octets)?.to_vec();
-        tr.skip_extensions()?;
-        Ok((tr_type, contents))
-    })?;
-    let authtime = s.field(5, "authtime", Reader::time_lenient)?;
-    let starttime = s.optional_field(6, "starttime", Reader::time_lenient)?;
-    let endtime = s.field(7, "endtime", Reader::time_lenient)?;
-    let renew_till = s.optional_field(8, "renew-till", Reader::time_lenient)?;
-    // caddr [9]: checked for form, not kept (spnkt does not check addresses).
-    s.optional_field(9, "caddr", |r, f| r.sequence(f).map(drop))?;
-    let authorization_data = s
-        .optional_field(10, "authorization-data", read_authorization_data)?
-        .unwrap_or_default();
-    s.skip_extensions()?;
-    Ok(EncTicketPart {
-        flags: TicketFlags(flags),
-        session_key,
-        client,
-        transited_type,
-        transited,
-        authtime,
-        starttime,
-        endtime,
-        renew_till,
-        authorization_data,
-    })
-}
-
 /// Decode a DER EncTicketPart ([APPLICATION 3]), e.g. a decrypted ticket's plaintext.
 pub fn parse_enc_ticket_part(der: &[u8]) -> Result<EncTicketPart, TicketError> {
-    let mut r = Reader::new(der, "EncTicketPart");
-    let part = read_enc_ticket_part(&mut r)?;
-    r.finish()?;
-    Ok(part)
+    EncTicketPartRef::parse(der).map(|p| p.to_owned())
 }
 
 /// Encode an EncTicketPart as DER (it holds the session key: zeroized on drop).
@@ -427,16 +314,8 @@ pub fn encode_enc_ticket_part(part: &EncTicketPart) -> zeroize::Zeroizing<Vec<u8
 
 /// Decrypt and decode the ticket's EncTicketPart with the service key (usage 2).
 pub fn decrypt_ticket(ticket: &Ticket, key: &Key) -> Result<EncTicketPart, TicketError> {
-    if ticket.enc_part.etype != key.enctype() {
-        return Err(TicketError::EnctypeMismatch {
-            ticket: ticket.enc_part.etype,
-            key: key.enctype(),
-        });
-    }
-    let mut plain = crypto::decrypt(key, KEY_USAGE_TICKET, &ticket.enc_part.cipher)?;
-    let part = parse_enc_ticket_part(&plain);
-    crypto::wipe(&mut plain);
-    part
+    check_enctype(ticket.enc_part.etype, key.enctype())?;
+    decrypt_ticket_with(ticket, &crypto::DecryptionKey::new(key, KEY_USAGE_TICKET)?)
 }
 
 /// [`decrypt_ticket`] with a key prepared once for usage 2 (many tickets, one
@@ -445,20 +324,35 @@ pub fn decrypt_ticket_with(
     ticket: &Ticket,
     key: &crypto::DecryptionKey,
 ) -> Result<EncTicketPart, TicketError> {
-    if ticket.enc_part.etype != key.enctype() {
-        return Err(TicketError::EnctypeMismatch {
-            ticket: ticket.enc_part.etype,
-            key: key.enctype(),
-        });
-    }
+    let mut plain = zeroize::Zeroizing::new(Vec::new());
+    let part = decrypt_ticket_in(ticket.enc_part.as_ref(), key, &mut plain).map(|p| p.to_owned());
+    crypto::wipe(&mut plain);
+    part
+}
+
+/// [`decrypt_ticket_with`] into `plain`, a buffer reused from ticket to ticket,
+/// the EncTicketPart read in place there: no allocation once `plain` is large
+/// enough. `plain` holds the session key afterwards: wipe it
+/// ([`crypto::wipe`]) once the part has been read.
+pub fn decrypt_ticket_in<'p>(
+    enc_part: EncryptedDataRef<'_>,
+    key: &crypto::DecryptionKey,
+    plain: &'p mut zeroize::Zeroizing<Vec<u8>>,
+) -> Result<EncTicketPartRef<'p>, TicketError> {
+    check_enctype(enc_part.etype, key.enctype())?;
     debug_assert_eq!(key.usage(), KEY_USAGE_TICKET);
-    let mut plain = key.decrypt_with_confounder(&ticket.enc_part.cipher)?;
+    key.decrypt_into(enc_part.cipher, plain)?;
     let skip = crypto::confounder_len(key.enctype())
         .unwrap_or(0)
         .min(plain.len());
-    let part = parse_enc_ticket_part(&plain[skip..]);
-    crypto::wipe(&mut plain);
-    part
+    EncTicketPartRef::parse(&plain[skip..])
+}
+
+fn check_enctype(ticket: Enctype, key: Enctype) -> Result<(), TicketError> {
+    if ticket != key {
+        return Err(TicketError::EnctypeMismatch { ticket, key });
+    }
+    Ok(())
 }
 
 /// Encode and encrypt `part` into a ticket for `sname` (tests and fixtures build

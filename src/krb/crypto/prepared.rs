@@ -98,6 +98,20 @@ impl DecryptionKey {
         &self,
         ciphertext: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let mut out = Zeroizing::new(Vec::new());
+        self.decrypt_into(ciphertext, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`DecryptionKey::decrypt_with_confounder`] into `out`, a buffer reused from
+    /// message to message (what it held is wiped first; it is grown only when too
+    /// small, its old allocation wiped too). On an error `out` is left empty.
+    pub fn decrypt_into(
+        &self,
+        ciphertext: &[u8],
+        out: &mut Zeroizing<Vec<u8>>,
+    ) -> Result<(), CryptoError> {
+        super::wipe(out);
         let minimum = ciphertext_overhead(self.enctype)
             .ok_or(CryptoError::UnsupportedEnctype(self.enctype))?;
         if ciphertext.len() < minimum {
@@ -107,32 +121,46 @@ impl DecryptionKey {
                 actual: ciphertext.len(),
             });
         }
-        match &self.inner {
-            Decrypt::Aes128 { ke, ki } => aes_decrypt(ke, ki, ciphertext),
-            Decrypt::Aes256 { ke, ki } => aes_decrypt(ke, ki, ciphertext),
-            Decrypt::Rc4(key) => rc4_hmac::decrypt(key.expose(), self.usage, ciphertext),
+        let done = match &self.inner {
+            Decrypt::Aes128 { ke, ki } => aes_decrypt(ke, ki, ciphertext, out),
+            Decrypt::Aes256 { ke, ki } => aes_decrypt(ke, ki, ciphertext, out),
+            Decrypt::Rc4(key) => rc4_hmac::decrypt(key.expose(), self.usage, ciphertext)
+                .map(|plain| copy_into(out, &plain)),
+        };
+        if done.is_err() {
+            super::wipe(out);
         }
+        done
     }
+}
+
+/// `out` (empty) holding `data`; a too small allocation is replaced, the old
+/// one wiped as it is dropped.
+fn copy_into(out: &mut Zeroizing<Vec<u8>>, data: &[u8]) {
+    if out.capacity() < data.len() {
+        *out = Zeroizing::new(Vec::with_capacity(data.len()));
+    }
+    out.extend_from_slice(data);
 }
 
 fn aes_decrypt<D>(
     ke: &D,
     ki: &Hmac<Sha1>,
     ciphertext: &[u8],
-) -> Result<Zeroizing<Vec<u8>>, CryptoError>
+    out: &mut Zeroizing<Vec<u8>>,
+) -> Result<(), CryptoError>
 where
     D: aes::cipher::BlockCipherDecrypt
         + aes::cipher::BlockSizeUser<BlockSize = aes::cipher::consts::U16>,
 {
     let (body, tag) = ciphertext.split_at(ciphertext.len().saturating_sub(MAC_LEN));
-    let mut buf = Zeroizing::new(body.to_vec());
-    decrypt_in_place(ke, &ZERO_IV, &mut buf)?;
+    copy_into(out, body);
+    decrypt_in_place(ke, &ZERO_IV, out)?;
     let mut h = ki.clone();
-    h.update(&buf);
+    h.update(out);
     // Constant-time comparison of the first 12 bytes of the HMAC.
     h.verify_truncated_left(tag)
-        .map_err(|_| CryptoError::IntegrityCheckFailed)?;
-    Ok(buf)
+        .map_err(|_| CryptoError::IntegrityCheckFailed)
 }
 
 fn hmac_sha1(key: &[u8]) -> Result<Hmac<Sha1>, CryptoError> {
