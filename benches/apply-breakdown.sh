@@ -8,6 +8,7 @@
 #
 #   tests/lab/samba-lab.sh start        # as root, once
 #   benches/apply-breakdown.sh [N]
+#   SPNKT_BENCH_JOBS="1 4" SPNKT_BENCH_BIN=/path/to/old/spnkt benches/apply-breakdown.sh
 #
 # Not part of the tests.
 set -euo pipefail
@@ -31,8 +32,13 @@ cleanup_accounts() { delete_accounts 'svc-http-e2ej-*'; }
 trap 'cleanup_accounts; rm -rf "$work"' EXIT
 cleanup_accounts
 
-cargo build --release --locked -q
-spnkt=$PWD/target/release/spnkt
+# SPNKT_BENCH_BIN: another spnkt binary (an older build, to compare in the same run).
+if [ -n "${SPNKT_BENCH_BIN:-}" ]; then
+  spnkt=$SPNKT_BENCH_BIN
+else
+  cargo build --release --locked -q
+  spnkt=$PWD/target/release/spnkt
+fi
 clk=$(getconf CLK_TCK)
 # CPU seconds (user+sys) of every samba process of the lab so far.
 samba_cpu() {
