@@ -181,7 +181,10 @@ pub fn run(request: Request) -> Report {
     });
     // 5. Keytab, judged at the time the ticket and authenticator were made (not
     // the run's start: a slow directory would make them look "not valid yet").
-    let elapsed = i64::try_from(started.elapsed().as_secs()).unwrap_or(0);
+    // The start is in whole seconds, cut down, so the elapsed time is rounded up:
+    // a run that started at 42.7 s and got its ticket (starttime 43) at 43.1 s would
+    // otherwise judge it at 42, a second before it starts.
+    let elapsed = i64::try_from(started.elapsed().as_millis().div_ceil(1000)).unwrap_or(0);
     let keytab = keytab::run(
         request.keytab.as_ref().map(|(p, k)| (p.as_path(), k)),
         token.as_ref().map_err(Clone::clone),
