@@ -979,21 +979,35 @@ fn fill_ticket_facts(r: &mut TicketResult, part: &EncTicketPartRef<'_>, now: i64
     }
 }
 
+/// How far a service's clock may be from a client's or KDC's before it rejects
+/// an authenticator or a ticket that starts later (MIT's and AD's default
+/// clockskew: 5 minutes).
+const CLOCK_SKEW: i64 = 300;
+
 fn check_times(r: &mut TicketResult, part: &EncTicketPartRef<'_>, now: i64) {
-    if part.endtime <= now {
-        r.warnings.push(format!(
+    r.warnings
+        .extend(time_warnings(part.endtime, part.starttime, now));
+}
+
+/// What a ticket's end and start times mean `now`. A starttime within the clock
+/// skew is no warning: a KDC a second ahead is normal, and services accept it.
+fn time_warnings(endtime: i64, starttime: Option<i64>, now: i64) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if endtime <= now {
+        warnings.push(format!(
             "the ticket expired {} ({}): it decrypts, but a service rejects it; get a new ticket",
-            format_relative(part.endtime, now),
-            format_utc_i64(part.endtime)
+            format_relative(endtime, now),
+            format_utc_i64(endtime)
         ));
     }
-    if let Some(start) = part.starttime.filter(|&s| s > now) {
-        r.warnings.push(format!(
-            "the ticket is not valid yet: it starts {} ({}); check the clocks",
+    if let Some(start) = starttime.filter(|&s| s > now.saturating_add(CLOCK_SKEW)) {
+        warnings.push(format!(
+            "the ticket is not valid yet: it starts {} ({}), beyond the 5 minutes of clock skew a service allows, so it rejects the ticket until then (KRB_AP_ERR_TKT_NYV); check the clocks",
             format_relative(start, now),
             format_utc_i64(start)
         ));
     }
+    warnings
 }
 
 fn check_pac(
@@ -1134,7 +1148,7 @@ fn check_ap_req(
                     auth.client, part.client
                 ));
             }
-            if auth.ctime > now.saturating_add(300) {
+            if auth.ctime > now.saturating_add(CLOCK_SKEW) {
                 r.warnings.push(format!(
                     "the authenticator was made {} ({}), in the future: the client's clock is ahead, and a service more than 5 minutes behind rejects it (clock skew)",
                     format_relative(auth.ctime, now),
@@ -1306,6 +1320,20 @@ mod tests {
             ap_option_names(ap_req::AP_OPTION_MUTUAL_REQUIRED),
             ["mutual-required"]
         );
+    }
+
+    #[test]
+    fn a_starttime_within_the_clock_skew_is_no_warning() {
+        let now = 1_800_000_000;
+        let end = now + 36_000;
+        assert!(time_warnings(end, Some(now + 1), now).is_empty());
+        assert!(time_warnings(end, Some(now + CLOCK_SKEW), now).is_empty());
+        let later = time_warnings(end, Some(now + CLOCK_SKEW + 1), now);
+        assert_eq!(later.len(), 1, "{later:?}");
+        assert!(later[0].contains("not valid yet"), "{later:?}");
+        let expired = time_warnings(now, Some(now - 36_000), now);
+        assert_eq!(expired.len(), 1, "{expired:?}");
+        assert!(expired[0].contains("expired"), "{expired:?}");
     }
 
     #[test]
