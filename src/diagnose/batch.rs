@@ -562,7 +562,10 @@ struct Check<'k> {
 impl Check<'_> {
     fn token(&mut self, base64: &str, origin: Origin) -> Checked {
         if let Err(e) = scan::decode_base64_into(base64, &mut self.token) {
-            return malformed(origin, format!("the token is not base64: {e}"));
+            return malformed(
+                origin,
+                format!("the token is not base64: {}", scan::base64_error_text(&e)),
+            );
         }
         match evidence::detect_token_undescribed(&self.token) {
             Ok(d) => self.detected(&d, origin),

@@ -513,7 +513,12 @@ fn krb_error_cause(name: &str) -> Option<(&'static str, &'static str)> {
 fn check_reply(b64: &str, token: &BrowserToken) -> Result<String, Refusal> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64.trim())
-        .map_err(|e| Refusal::from(format!("the server's Negotiate token is not base64: {e}")))?;
+        .map_err(|e| {
+            Refusal::from(format!(
+                "the server's Negotiate token is not base64: {}",
+                crate::krb::scan::base64_error_text(&e)
+            ))
+        })?;
     let reply = negotiate::parse_reply(&bytes).map_err(|e| {
         Refusal::from(format!(
             "the server's Negotiate token is not a SPNEGO answer: {e}"

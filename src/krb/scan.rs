@@ -306,6 +306,32 @@ fn negotiate_token(value: &str) -> Option<(usize, usize)> {
     Some((start, start + token.len()))
 }
 
+/// A base64 decoding error in spnkt's words (the crate's own wording changes
+/// between its versions, and names bytes by their decimal value).
+pub fn base64_error_text(e: &base64::DecodeError) -> String {
+    use base64::DecodeError as E;
+    let shown = |b: u8| {
+        if b.is_ascii_graphic() {
+            format!("`{}`", char::from(b))
+        } else {
+            format!("byte 0x{b:02x}")
+        }
+    };
+    match *e {
+        E::InvalidByte(offset, byte) => {
+            format!("{} at offset {offset} is no base64 character", shown(byte))
+        }
+        E::InvalidLength(n) => {
+            format!("{n} base64 characters do not make whole bytes (the token was cut)")
+        }
+        E::InvalidLastSymbol { offset, symbol, .. } => format!(
+            "the last character, {} at offset {offset}, has bits set that no byte uses (the token was cut or altered)",
+            shown(symbol)
+        ),
+        E::InvalidPadding => "its `=` padding is wrong".to_owned(),
+    }
+}
+
 /// Decode a token's base64 (standard or URL-safe alphabet, padding optional).
 pub fn decode_base64(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     let mut out = Vec::new();

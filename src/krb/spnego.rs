@@ -520,7 +520,7 @@ fn decode_base64_text(b64: &str, offset: usize, whole: &str) -> Result<Vec<u8>, 
     engine
         .decode(clean.as_bytes())
         .map_err(|e| SpnegoError::Base64 {
-            detail: e.to_string(),
+            detail: super::scan::base64_error_text(&e),
         })
 }
 
